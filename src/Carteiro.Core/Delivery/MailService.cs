@@ -1,0 +1,307 @@
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Errors;
+using Carteiro.Core.Live;
+using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Messages;
+using Carteiro.Core.Storage;
+
+namespace Carteiro.Core.Delivery;
+
+/// <summary>
+/// Every mail operation, for every door: checks the rules, calls the store, and after the store has
+/// committed, tells the account's sessions through the hub. Doors never call the store directly
+/// for mail, so the rules and the events are the same whichever way a user comes in.
+/// </summary>
+public sealed class MailService
+{
+    private const int MaxClientIdLength = 200;
+    private const int MaxFileNameLength = 255;
+
+    private readonly IMailStore _store;
+    private readonly SessionHub _hub;
+    private readonly CarteiroOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service.</summary>
+    public MailService(IMailStore store, SessionHub hub, CarteiroOptions options, TimeProvider time)
+    {
+        _store = store;
+        _hub = hub;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>The limits and policy in force.</summary>
+    public CarteiroOptions Options => _options;
+
+    /// <summary>
+    /// Sends <paramref name="draft"/> from <paramref name="sender"/>. Completes after the message is
+    /// committed; then pushes it to every online recipient.
+    /// </summary>
+    public async Task<SendReceipt> SendAsync(Account sender, Draft draft, CancellationToken cancellationToken)
+    {
+        draft = Normalize(draft);
+        Validate(sender, draft);
+
+        string? parentHeader = null;
+        long? parentMessage = null;
+        long? thread = null;
+        if (draft.ReplyTo is long replyTo)
+        {
+            var parent = await _store.GetAsync(sender.Id, replyTo, cancellationToken).ConfigureAwait(false);
+            if (parent is null)
+            {
+                Refuse.NoSuchMessage(replyTo);
+            }
+
+            parentHeader = parent.MessageIdHeader;
+            parentMessage = parent.Summary.MessageId;
+            thread = parent.Summary.ThreadId;
+        }
+
+        var date = _time.GetUtcNow();
+        var composed = MimeComposer.Compose(sender.Name, draft, _options.Domain, date, parentHeader);
+        if (composed.Bytes.Length > _options.MaxMessageSize)
+        {
+            Refuse.With(ErrorCode.MessageTooLarge, $"the message is {composed.Bytes.Length} bytes; the limit is {_options.MaxMessageSize}");
+        }
+
+        var outcome = await _store.DeliverAsync(
+            new NewMessage(sender, draft.ClientId, date, draft.To, draft.Cc, draft.Bcc, draft.ToEveryone, draft.Subject, draft.Body,
+                composed.Attachments, parentMessage, thread, composed.MessageIdHeader, composed.Bytes),
+            cancellationToken).ConfigureAwait(false);
+        if (outcome.UnknownRecipients.Count > 0)
+        {
+            Refuse.UnknownRecipients(outcome.UnknownRecipients);
+        }
+
+        foreach (var delivery in outcome.Deliveries)
+        {
+            _hub.Publish(delivery.AccountId, new MailArrived(delivery.Entry));
+        }
+
+        if (!outcome.Duplicate && draft.ReplyTo is long answered)
+        {
+            await SetFlagsAsync(sender, answered, MessageFlags.Answered, MessageFlags.None, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return new SendReceipt(outcome.SentId, outcome.MessageId, outcome.Date, outcome.Duplicate);
+    }
+
+    // "everyone" as a recipient name is the broadcast address; duplicates are dropped.
+    private static Draft Normalize(Draft draft)
+    {
+        bool everyone = draft.ToEveryone;
+        List<string> Clean(IReadOnlyList<string> names)
+        {
+            var result = new List<string>(names.Count);
+            foreach (string raw in names)
+            {
+                string name = raw.Trim();
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                if (string.Equals(name, UserName.Everyone, StringComparison.OrdinalIgnoreCase))
+                {
+                    everyone = true;
+                    continue;
+                }
+
+                if (!result.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    result.Add(name);
+                }
+            }
+
+            return result;
+        }
+
+        var to = Clean(draft.To);
+        var cc = Clean(draft.Cc);
+        var bcc = Clean(draft.Bcc);
+        return draft with { To = to, Cc = cc, Bcc = bcc, ToEveryone = everyone };
+    }
+
+    private void Validate(Account sender, Draft draft)
+    {
+        int recipients = draft.To.Count + draft.Cc.Count + draft.Bcc.Count;
+        if (recipients == 0 && !draft.ToEveryone)
+        {
+            Refuse.With(ErrorCode.NoRecipients, "a message needs at least one recipient (or everyone)");
+        }
+
+        if (recipients > _options.MaxRecipients)
+        {
+            Refuse.With(ErrorCode.TooManyRecipients, $"{recipients} recipients; the limit is {_options.MaxRecipients}");
+        }
+
+        if (draft.ToEveryone && _options.Broadcast == BroadcastPolicy.Admins && !sender.IsAdmin)
+        {
+            Refuse.With(ErrorCode.Forbidden, "only admins may send to everyone on this server");
+        }
+
+        if (draft.Subject.Length > _options.MaxSubjectLength)
+        {
+            Refuse.With(ErrorCode.SubjectTooLong, $"the subject has {draft.Subject.Length} characters; the limit is {_options.MaxSubjectLength}");
+        }
+
+        if (draft.Subject.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            Refuse.With(ErrorCode.SubjectTooLong, "the subject is one line: it may not contain line breaks");
+        }
+
+        if (draft.Attachments.Count > _options.MaxAttachments)
+        {
+            Refuse.With(ErrorCode.TooManyAttachments, $"{draft.Attachments.Count} attachments; the limit is {_options.MaxAttachments}");
+        }
+
+        foreach (var attachment in draft.Attachments)
+        {
+            if (attachment.FileName.Length is 0 or > MaxFileNameLength || attachment.FileName.AsSpan().IndexOfAny("/\\\r\n\0") >= 0)
+            {
+                Refuse.With(ErrorCode.BadSyntax, $"an attachment name is 1 to {MaxFileNameLength} characters without '/', '\\' or line breaks");
+            }
+        }
+
+        if (draft.ClientId is { Length: 0 or > MaxClientIdLength })
+        {
+            Refuse.With(ErrorCode.BadSyntax, $"a client message id has 1 to {MaxClientIdLength} characters");
+        }
+
+        long size = System.Text.Encoding.UTF8.GetByteCount(draft.Body) + draft.Attachments.Sum(a => (long)a.Content.Length);
+        if (size > _options.MaxMessageSize)
+        {
+            Refuse.With(ErrorCode.MessageTooLarge, $"the message is {size} bytes; the limit is {_options.MaxMessageSize}");
+        }
+    }
+
+    /// <summary>The account's folders with counts.</summary>
+    public Task<IReadOnlyList<FolderInfo>> FoldersAsync(Account account, CancellationToken cancellationToken) =>
+        _store.GetFoldersAsync(account.Id, cancellationToken);
+
+    /// <summary>Creates a folder.</summary>
+    public Task<FolderInfo> CreateFolderAsync(Account account, string name, CancellationToken cancellationToken) =>
+        _store.CreateFolderAsync(account.Id, name, cancellationToken);
+
+    /// <summary>One page of a folder, newest first.</summary>
+    public async Task<MessagePage> ListAsync(Account account, ListQuery query, CancellationToken cancellationToken)
+    {
+        var page = await _store.ListAsync(account.Id, query, cancellationToken).ConfigureAwait(false);
+        if (page is null)
+        {
+            Refuse.With(ErrorCode.NoSuchFolder, $"no folder named '{query.Folder}'");
+        }
+
+        return page;
+    }
+
+    /// <summary>Full-text search.</summary>
+    public Task<IReadOnlyList<MessageSummary>> SearchAsync(Account account, SearchQuery query, CancellationToken cancellationToken) =>
+        _store.SearchAsync(account.Id, query, cancellationToken);
+
+    /// <summary>Reads one message; marks it seen unless <paramref name="peek"/>.</summary>
+    public async Task<MessageDetail> ReadAsync(Account account, long id, bool peek, CancellationToken cancellationToken)
+    {
+        var detail = await _store.GetAsync(account.Id, id, cancellationToken).ConfigureAwait(false);
+        if (detail is null)
+        {
+            Refuse.NoSuchMessage(id);
+        }
+
+        if (!peek && (detail.Summary.Flags & MessageFlags.Seen) == 0)
+        {
+            var seen = await SetFlagsAsync(account, id, MessageFlags.Seen, MessageFlags.None, cancellationToken).ConfigureAwait(false);
+            detail = detail with { Summary = seen };
+        }
+
+        return detail;
+    }
+
+    /// <summary>The attachments of a message, with their bytes.</summary>
+    public async Task<IReadOnlyList<Attachment>> AttachmentsAsync(Account account, long id, CancellationToken cancellationToken)
+    {
+        var document = await RawAsync(account, id, cancellationToken).ConfigureAwait(false);
+        return MimeComposer.ReadAttachments(document);
+    }
+
+    /// <summary>The stored RFC 5322 document.</summary>
+    public async Task<byte[]> RawAsync(Account account, long id, CancellationToken cancellationToken)
+    {
+        var document = await _store.GetMimeAsync(account.Id, id, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            Refuse.NoSuchMessage(id);
+        }
+
+        return document;
+    }
+
+    /// <summary>Adds and removes flags, and tells the account's other sessions.</summary>
+    public async Task<MessageSummary> SetFlagsAsync(Account account, long id, MessageFlags add, MessageFlags remove, CancellationToken cancellationToken)
+    {
+        var before = await _store.SetFlagsAsync(account.Id, id, add, remove, cancellationToken).ConfigureAwait(false);
+        if (before is null)
+        {
+            Refuse.NoSuchMessage(id);
+        }
+
+        _hub.Publish(account.Id, new MessageChanged(before));
+        return before;
+    }
+
+    /// <summary>Moves a message to another folder.</summary>
+    public async Task<MessageSummary> MoveAsync(Account account, long id, string folder, CancellationToken cancellationToken)
+    {
+        var moved = await _store.MoveAsync(account.Id, id, FolderNames.Canonical(folder), cancellationToken).ConfigureAwait(false);
+        if (moved is null)
+        {
+            Refuse.NoSuchMessage(id);
+        }
+
+        if (!string.Equals(moved.FromFolder, moved.Entry.Folder, StringComparison.Ordinal))
+        {
+            _hub.Publish(account.Id, new MessageChanged(moved.Entry, moved.FromFolder, moved.FromUid));
+        }
+
+        return moved.Entry;
+    }
+
+    /// <summary>
+    /// Moves a message to Trash; one already in Trash, or with <paramref name="purge"/>, is deleted
+    /// for good. Returns the entry in Trash, or null when it was deleted for good.
+    /// </summary>
+    public async Task<MessageSummary?> DeleteAsync(Account account, long id, bool purge, CancellationToken cancellationToken)
+    {
+        if (!purge)
+        {
+            var detail = await _store.GetAsync(account.Id, id, cancellationToken).ConfigureAwait(false);
+            if (detail is null)
+            {
+                Refuse.NoSuchMessage(id);
+            }
+
+            if (!string.Equals(detail.Summary.Folder, FolderNames.Trash, StringComparison.OrdinalIgnoreCase))
+            {
+                return await MoveAsync(account, id, FolderNames.Trash, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var removed = await _store.DeleteAsync(account.Id, id, cancellationToken).ConfigureAwait(false);
+        if (removed is null)
+        {
+            Refuse.NoSuchMessage(id);
+        }
+
+        _hub.Publish(account.Id, new MessageRemoved(removed.Id, removed.Folder, removed.Uid));
+        return null;
+    }
+
+    /// <summary>Account names starting with <paramref name="prefix"/>.</summary>
+    public Task<IReadOnlyList<string>> CompleteNamesAsync(string prefix, int limit, CancellationToken cancellationToken) =>
+        _store.CompleteNamesAsync(prefix, Math.Clamp(limit, 1, 100), cancellationToken);
+
+    /// <summary>Who is online now.</summary>
+    public IReadOnlyList<OnlineUser> Online() => _hub.Online();
+}

@@ -1,0 +1,104 @@
+using MimeKit;
+using MimeKit.Text;
+
+namespace Carteiro.Core.Messages;
+
+/// <summary>
+/// Builds the RFC 5322 document of a native send with MimeKit, so every door (IMAP, POP3, the web)
+/// serves the same bytes. Bcc is never written into the document.
+/// </summary>
+public static class MimeComposer
+{
+    /// <summary>A built document with the facts the store keeps beside it.</summary>
+    public sealed record Composed(byte[] Bytes, string MessageIdHeader, IReadOnlyList<AttachmentInfo> Attachments);
+
+    /// <summary>Builds the document for <paramref name="draft"/> from <paramref name="sender"/>.</summary>
+    /// <param name="sender">The sender's user name (stamped from the session).</param>
+    /// <param name="draft">What to send; To/Cc hold user names.</param>
+    /// <param name="domain">Mail domain for addresses and the Message-ID.</param>
+    /// <param name="date">The Date header.</param>
+    /// <param name="inReplyTo">The parent's Message-ID when this is a reply.</param>
+    public static Composed Compose(string sender, Draft draft, string domain, DateTimeOffset date, string? inReplyTo)
+    {
+        var message = new MimeMessage
+        {
+            Date = date,
+            Subject = draft.Subject,
+            MessageId = $"{Guid.NewGuid():N}@{domain}",
+        };
+        message.From.Add(new MailboxAddress(sender, $"{sender}@{domain}"));
+        if (draft.ToEveryone)
+        {
+            message.To.Add(new MailboxAddress("everyone", $"everyone@{domain}"));
+        }
+
+        foreach (string name in draft.To)
+        {
+            message.To.Add(new MailboxAddress(name, $"{name}@{domain}"));
+        }
+
+        foreach (string name in draft.Cc)
+        {
+            message.Cc.Add(new MailboxAddress(name, $"{name}@{domain}"));
+        }
+
+        if (inReplyTo is not null)
+        {
+            message.InReplyTo = inReplyTo;
+            message.References.Add(inReplyTo);
+        }
+
+        var text = new TextPart(TextFormat.Plain);
+        text.SetText(System.Text.Encoding.UTF8, draft.Body);
+        var attachments = new List<AttachmentInfo>(draft.Attachments.Count);
+        if (draft.Attachments.Count == 0)
+        {
+            message.Body = text;
+        }
+        else
+        {
+            var mixed = new Multipart("mixed") { text };
+            foreach (var attachment in draft.Attachments)
+            {
+                var part = new MimePart(ContentType.TryParse(attachment.ContentType, out var type) ? type : new ContentType("application", "octet-stream"))
+                {
+                    Content = new MimeContent(new MemoryStream(attachment.Content.ToArray(), writable: false)),
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                    FileName = attachment.FileName,
+                };
+                mixed.Add(part);
+                attachments.Add(new AttachmentInfo(attachment.FileName, part.ContentType.MimeType, attachment.Content.Length));
+            }
+
+            message.Body = mixed;
+        }
+
+        // 7-bit transfer encodings keep the document valid for any IMAP or POP3 client.
+        message.Prepare(EncodingConstraint.SevenBit);
+        using var output = new MemoryStream(draft.Body.Length + 1024);
+        message.WriteTo(FormatOptions.Default, output);
+        return new Composed(output.ToArray(), message.MessageId, attachments);
+    }
+
+    /// <summary>Reads the attachments (with their bytes) back out of a stored document.</summary>
+    public static IReadOnlyList<Attachment> ReadAttachments(byte[] document)
+    {
+        using var input = new MemoryStream(document, writable: false);
+        var message = MimeMessage.Load(input);
+        var result = new List<Attachment>();
+        foreach (var entity in message.Attachments)
+        {
+            if (entity is not MimePart part || part.Content is null)
+            {
+                continue;
+            }
+
+            using var content = new MemoryStream();
+            part.Content.DecodeTo(content);
+            result.Add(new Attachment(part.FileName ?? "attachment", part.ContentType.MimeType, content.ToArray()));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Carteiro.Storage.Sqlite;
+
+/// <summary>
+/// Read connections, each keeping its prepared statements. WAL lets them read while the writer
+/// commits; each read sees the last committed state.
+/// </summary>
+internal sealed class ReaderPool : IDisposable
+{
+    private const int MaxIdle = 16;
+    private readonly string _connectionString;
+    private readonly ConcurrentBag<Reader> _idle = [];
+
+    public ReaderPool(string connectionString) => _connectionString = connectionString;
+
+    public Reader Rent()
+    {
+        if (_idle.TryTake(out var reader))
+        {
+            return reader;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Sql.Execute(connection, "PRAGMA query_only = ON");
+        return new Reader(connection);
+    }
+
+    public void Return(Reader reader)
+    {
+        if (_idle.Count < MaxIdle)
+        {
+            _idle.Add(reader);
+        }
+        else
+        {
+            reader.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+    }
+}
+
+/// <summary>One read connection and its statement cache.</summary>
+internal sealed class Reader(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteCommand Command(string sql, params string[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Sql.Prepare(connection, sql, parameters);
+            _commands[sql] = command;
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        connection.Dispose();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text;
+using Carteiro.Core.Errors;
+using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Messages;
+using Carteiro.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Carteiro.Storage.Sqlite;
+
+public sealed partial class SqliteMailStore
+{
+    private const int MaxPage = 1000;
+
+    /// <inheritdoc />
+    public Task<DeliveryOutcome> DeliverAsync(NewMessage message, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.Deliver(message), cancellationToken);
+
+    private const string FolderColumns = "id, name, total, unread, uid_validity, uid_next, highest_modseq";
+
+    private static FolderInfo ReadFolder(SqliteDataReader row) => new(
+        row.GetInt64(0), row.GetString(1), (int)row.GetInt64(2), (int)row.GetInt64(3), row.GetInt64(4), row.GetInt64(5), row.GetInt64(6));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FolderInfo>>(Read(r =>
+        {
+            var folders = new List<FolderInfo>();
+            // Standard folders first, in their usual order, then the rest by name.
+            using var row = r.Command($"""
+                SELECT {FolderColumns} FROM folders WHERE account_id = $a
+                ORDER BY CASE special WHEN 'inbox' THEN 0 WHEN 'sent' THEN 1 WHEN 'trash' THEN 2 ELSE 3 END, name_key
+                """, "$a").With(accountId).ExecuteReader();
+            while (row.Read())
+            {
+                folders.Add(ReadFolder(row));
+            }
+
+            return folders;
+        }));
+
+    /// <inheritdoc />
+    public async Task<FolderInfo> CreateFolderAsync(long accountId, string name, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200 || name.AsSpan().IndexOfAny("\r\n\0/") >= 0)
+        {
+            Refuse.With(ErrorCode.BadSyntax, "a folder name is 1 to 200 characters without '/' or line breaks");
+        }
+
+        long id = await WriteAsync(w => w.InsertFolder(accountId, name.Trim(), null), cancellationToken).ConfigureAwait(false);
+        return Read(r =>
+        {
+            using var row = r.Command($"SELECT {FolderColumns} FROM folders WHERE id = $id", "$id").With(id).ExecuteReader();
+            row.Read();
+            return ReadFolder(row);
+        });
+    }
+
+    private static FolderInfo? FindFolder(Reader r, long accountId, string name)
+    {
+        using var row = r.Command($"SELECT {FolderColumns} FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k")
+            .With(accountId, name.ToLowerInvariant()).ExecuteReader();
+        return row.Read() ? ReadFolder(row) : null;
+    }
+
+    /// <inheritdoc />
+    public Task<MessagePage?> ListAsync(long accountId, ListQuery query, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        if (FindFolder(r, accountId, query.Folder) is not { } folder)
+        {
+            return null;
+        }
+
+        // Newest first by UID, which only grows; the (folder_id, uid) index serves it.
+        string sql = "SELECT " + SummaryRows.Columns + SummaryRows.From +
+            "WHERE e.folder_id = $f AND e.uid < $before AND (e.flags & $mask) = 0 ORDER BY e.uid DESC LIMIT $l OFFSET $o";
+        var command = r.Command(sql, "$f", "$before", "$mask", "$l", "$o").WithAll(
+            folder.Id, query.BeforeUid ?? long.MaxValue, query.UnreadOnly ? (long)MessageFlags.Seen : 0L,
+            Math.Clamp(query.Limit, 1, MaxPage), Math.Max(0, query.Offset));
+        return new MessagePage(folder, SummaryRows.ReadAll(command));
+    }));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken)
+    {
+        string match = ToFtsQuery(query.Text);
+        if (match.Length == 0)
+        {
+            return Task.FromResult<IReadOnlyList<MessageSummary>>([]);
+        }
+
+        return Task.FromResult<IReadOnlyList<MessageSummary>>(Read(r =>
+        {
+            long folderId = 0;
+            if (query.Folder is not null)
+            {
+                if (FindFolder(r, accountId, query.Folder) is not { } folder)
+                {
+                    Refuse.With(ErrorCode.NoSuchFolder, $"no folder named '{query.Folder}'");
+                    return [];
+                }
+
+                folderId = folder.Id;
+            }
+
+            string sql = "SELECT " + SummaryRows.Columns +
+                " FROM messages_fts JOIN entries e ON e.message_id = messages_fts.rowid JOIN folders f ON f.id = e.folder_id JOIN messages m ON m.id = e.message_id" +
+                " WHERE messages_fts MATCH $q AND e.account_id = $a AND ($f = 0 OR e.folder_id = $f) ORDER BY m.date DESC, e.id DESC LIMIT $l OFFSET $o";
+            var command = r.Command(sql, "$q", "$a", "$f", "$l", "$o").WithAll(
+                match, accountId, folderId, Math.Clamp(query.Limit, 1, MaxPage), Math.Max(0, query.Offset));
+            return SummaryRows.ReadAll(command);
+        }));
+    }
+
+    /// <summary>
+    /// Turns what a person types into an FTS5 query: each word becomes a quoted phrase (so FTS
+    /// syntax characters are inert), a trailing '*' keeps prefix matching, and words are ANDed.
+    /// </summary>
+    internal static string ToFtsQuery(string text)
+    {
+        var builder = new StringBuilder();
+        foreach (string word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            bool prefix = word.EndsWith('*');
+            string bare = word.TrimEnd('*').Replace("\"", "\"\"", StringComparison.Ordinal);
+            if (bare.Length == 0)
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append('"').Append(bare).Append('"');
+            if (prefix)
+            {
+                builder.Append('*');
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <inheritdoc />
+    public Task<MessageDetail?> GetAsync(long accountId, long id, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        string sql = "SELECT " + SummaryRows.Columns + ", m.body, m.attachments, m.message_id_header" + SummaryRows.From + "WHERE e.id = $id AND e.account_id = $a";
+        using var row = r.Command(sql, "$id", "$a").With(id, accountId).ExecuteReader();
+        if (!row.Read())
+        {
+            return null;
+        }
+
+        int n = SummaryRows.ColumnCount;
+        return new MessageDetail(SummaryRows.Read(row), row.GetString(n), AttachmentJson.Read(row.GetString(n + 1)), row.GetString(n + 2));
+    }));
+
+    /// <inheritdoc />
+    public Task<byte[]?> GetMimeAsync(long accountId, long id, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        using var row = r.Command("SELECT m.mime FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id AND e.account_id = $a", "$id", "$a")
+            .With(id, accountId).ExecuteReader();
+        return row.Read() ? (byte[])row.GetValue(0) : null;
+    }));
+
+    /// <inheritdoc />
+    public Task<MessageSummary?> SetFlagsAsync(long accountId, long id, MessageFlags add, MessageFlags remove, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.SetFlags(accountId, id, add, remove), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<MoveOutcome?> MoveAsync(long accountId, long id, string folder, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.Move(accountId, id, folder), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<MessageSummary?> DeleteAsync(long accountId, long id, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.Delete(accountId, id), cancellationToken);
+}

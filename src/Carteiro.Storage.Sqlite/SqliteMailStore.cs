@@ -1,0 +1,183 @@
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Errors;
+using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Messages;
+using Carteiro.Core.Storage;
+using Carteiro.Storage.Sqlite.Migrations;
+using Microsoft.Data.Sqlite;
+
+namespace Carteiro.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite store: one file in WAL mode with <c>synchronous=FULL</c>, so a commit is on disk
+/// before it is acknowledged. Writes go through one group-committing writer thread; reads use a
+/// pool of read-only connections.
+/// </summary>
+public sealed partial class SqliteMailStore : IMailStore
+{
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private ReaderPool? _readers;
+    private WriteQueue? _queue;
+    private Writer? _writer;
+
+    /// <summary>Creates a store over the database file at <paramref name="path"/> (made if missing).</summary>
+    public SqliteMailStore(string path, TimeProvider? time = null)
+    {
+        _path = path;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path => _path;
+
+    /// <inheritdoc />
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        string connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        Sql.Execute(connection, "PRAGMA journal_mode = WAL");
+        Sql.Execute(connection, "PRAGMA synchronous = FULL");
+        Sql.Execute(connection, "PRAGMA foreign_keys = ON");
+        Sql.Execute(connection, "PRAGMA busy_timeout = 30000");
+        Migrator.Apply(connection);
+        _writer = new Writer(connection, _time);
+        _queue = new WriteQueue(_writer);
+        _readers = new ReaderPool(connectionString);
+        return Task.CompletedTask;
+    }
+
+    private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
+    {
+        var queue = _queue ?? throw new InvalidOperationException("the store is not initialized");
+        return queue.ExecuteAsync(writer => writer.Guarded(work), cancellationToken);
+    }
+
+    private T Read<T>(Func<Reader, T> work)
+    {
+        var pool = _readers ?? throw new InvalidOperationException("the store is not initialized");
+        var reader = pool.Rent();
+        try
+        {
+            return work(reader);
+        }
+        finally
+        {
+            pool.Return(reader);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _queue?.Dispose();
+        _writer?.Dispose();
+        _readers?.Dispose();
+        _queue = null;
+        _writer = null;
+        _readers = null;
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+
+    // Accounts
+
+    /// <inheritdoc />
+    public Task<Account> CreateAccountAsync(string name, string passwordHash, bool isAdmin, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.CreateAccount(name, passwordHash, isAdmin), cancellationToken);
+
+    private const string AccountColumns = "id, name, is_admin, created_at";
+
+    private static Account ReadAccount(SqliteDataReader row) =>
+        new(row.GetInt64(0), row.GetString(1), row.GetInt64(2) != 0, Sql.FromUnixMs(row.GetInt64(3)));
+
+    /// <inheritdoc />
+    public Task<Account?> FindAccountAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        using var row = r.Command($"SELECT {AccountColumns} FROM accounts WHERE name_key = $k", "$k").With(UserName.Normalize(name)).ExecuteReader();
+        return row.Read() ? ReadAccount(row) : null;
+    }));
+
+    /// <inheritdoc />
+    public Task<AccountCredentials?> FindCredentialsAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        using var row = r.Command($"SELECT {AccountColumns}, password_hash FROM accounts WHERE name_key = $k", "$k").With(UserName.Normalize(name)).ExecuteReader();
+        return row.Read() ? new AccountCredentials(ReadAccount(row), row.GetString(4)) : null;
+    }));
+
+    /// <inheritdoc />
+    public Task<Account?> GetAccountAsync(long accountId, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        using var row = r.Command($"SELECT {AccountColumns} FROM accounts WHERE id = $id", "$id").With(accountId).ExecuteReader();
+        return row.Read() ? ReadAccount(row) : null;
+    }));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Account>>(Read(r =>
+    {
+        var accounts = new List<Account>();
+        using var row = r.Command($"SELECT {AccountColumns} FROM accounts ORDER BY name_key").ExecuteReader();
+        while (row.Read())
+        {
+            accounts.Add(ReadAccount(row));
+        }
+
+        return accounts;
+    }));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> CompleteNamesAsync(string prefix, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Read(r =>
+        {
+            string key = UserName.Normalize(prefix);
+            var names = new List<string>();
+            // Range scan on the unique index: [key, key + U+FFFF).
+            using var row = r.Command("SELECT name FROM accounts WHERE name_key >= $a AND name_key < $b ORDER BY name_key LIMIT $l", "$a", "$b", "$l")
+                .With(key, key + '\uffff', limit).ExecuteReader();
+            while (row.Read())
+            {
+                names.Add(row.GetString(0));
+            }
+
+            return names;
+        }));
+
+    /// <inheritdoc />
+    public Task<bool> SetPasswordAsync(long accountId, string passwordHash, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.SetPassword(accountId, passwordHash), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> SetAdminAsync(long accountId, bool isAdmin, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.SetAdmin(accountId, isAdmin), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RemoveAccountAsync(long accountId, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.RemoveAccount(accountId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task AddTokenAsync(long accountId, byte[] digest, string label, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            w.AddToken(accountId, digest, label);
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Account?> FindTokenAsync(byte[] digest, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    {
+        using var row = r.Command("SELECT a.id, a.name, a.is_admin, a.created_at FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.digest = $d", "$d")
+            .With(digest).ExecuteReader();
+        return row.Read() ? ReadAccount(row) : null;
+    }));
+
+    /// <inheritdoc />
+    public Task<bool> RemoveTokenAsync(byte[] digest, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.RemoveToken(digest), cancellationToken);
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Carteiro.Storage.Sqlite;
+
+/// <summary>
+/// The one writer. Writes from every session queue here; a dedicated thread takes everything
+/// queued, runs it in one transaction and commits once (group commit), then completes each
+/// caller's task. One fsync thus acknowledges many sends. If a batch fails, its writes are rerun
+/// one per transaction so that a single bad write fails alone.
+/// </summary>
+internal sealed class WriteQueue : IDisposable
+{
+    private const int MaxBatch = 2048;
+    private const int MaxQueued = 20_000;
+
+    private readonly ConcurrentQueue<WriteOp> _queue = new();
+    private readonly ManualResetEventSlim _signal = new(false);
+    private readonly SemaphoreSlim _capacity = new(MaxQueued, MaxQueued);
+    private readonly Writer _writer;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    public WriteQueue(Writer writer)
+    {
+        _writer = writer;
+        _thread = new Thread(Run) { IsBackground = true, Name = "carteiro-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Queues <paramref name="op"/> and completes when it is committed (or failed).</summary>
+    public async Task<T> ExecuteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var op = new WriteOp<T>(work);
+        _queue.Enqueue(op);
+        _signal.Set();
+        return await op.Task.ConfigureAwait(false);
+    }
+
+    private void Run()
+    {
+        var batch = new List<WriteOp>(MaxBatch);
+        while (true)
+        {
+            _signal.Wait();
+            _signal.Reset();
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var op))
+                {
+                    batch.Add(op);
+                }
+
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                Commit(batch);
+                _capacity.Release(batch.Count);
+            }
+
+            if (_stopping && _queue.IsEmpty)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Commit(List<WriteOp> batch)
+    {
+        try
+        {
+            using (var transaction = _writer.Begin())
+            {
+                foreach (var op in batch)
+                {
+                    op.Run(_writer);
+                }
+
+                transaction.Commit();
+            }
+
+            foreach (var op in batch)
+            {
+                op.Complete();
+            }
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // Something in the batch failed and the transaction rolled back: rerun each write
+            // alone so the innocent ones still commit and only the faulty one reports failure.
+            foreach (var op in batch)
+            {
+                Commit([op]);
+            }
+        }
+        catch (Exception error)
+        {
+            batch[0].Fail(error);
+        }
+    }
+
+    /// <summary>Finishes queued writes, then stops the thread.</summary>
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _signal.Set();
+        _thread.Join();
+        _signal.Dispose();
+        _capacity.Dispose();
+    }
+}
+
+/// <summary>A queued write: runs inside the batch transaction, completes after commit.</summary>
+internal abstract class WriteOp
+{
+    public abstract void Run(Writer writer);
+
+    public abstract void Complete();
+
+    public abstract void Fail(Exception error);
+}
+
+internal sealed class WriteOp<T>(Func<Writer, T> work) : WriteOp
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T _result = default!;
+    private Exception? _refusal;
+
+    public Task<T> Task => _completion.Task;
+
+    public override void Run(Writer writer)
+    {
+        _refusal = null;
+        try
+        {
+            _result = work(writer);
+        }
+        catch (Carteiro.Core.Errors.CarteiroException refusal)
+        {
+            // A refusal is decided before anything is written, so the batch goes on.
+            _refusal = refusal;
+        }
+    }
+
+    public override void Complete()
+    {
+        if (_refusal is not null)
+        {
+            _completion.TrySetException(_refusal);
+        }
+        else
+        {
+            _completion.TrySetResult(_result);
+        }
+    }
+
+    public override void Fail(Exception error) => _completion.TrySetException(error);
+}

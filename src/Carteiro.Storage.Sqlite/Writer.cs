@@ -1,0 +1,360 @@
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Errors;
+using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Messages;
+using Carteiro.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Carteiro.Storage.Sqlite;
+
+/// <summary>
+/// The writer connection and its prepared statements. Only the <see cref="WriteQueue"/> thread
+/// touches it, always inside a batch transaction, so none of this needs locking.
+/// </summary>
+internal sealed partial class Writer : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly SqliteCommand _savepoint;
+    private readonly SqliteCommand _release;
+    private readonly SqliteCommand _rollbackTo;
+    private readonly SqliteCommand _findAccountByKey;
+    private readonly SqliteCommand _allInboxes;
+    private readonly SqliteCommand _bumpSpecial;
+    private readonly SqliteCommand _findByClientId;
+    private readonly SqliteCommand _insertMessage;
+    private readonly SqliteCommand _insertFts;
+    private readonly SqliteCommand _insertEntry;
+    private readonly SqliteCommand _entryState;
+    private readonly SqliteCommand _summaryById;
+    private readonly SqliteCommand _updateFolderCounts;
+    private readonly SqliteCommand _bumpFolderForInsert;
+    private readonly SqliteCommand _setEntry;
+    private readonly SqliteCommand _insertExpunged;
+    private readonly SqliteCommand _deleteEntry;
+    private readonly SqliteCommand _messageInUse;
+    private readonly SqliteCommand _deleteFts;
+    private readonly SqliteCommand _deleteMessage;
+    private readonly SqliteCommand _folderByName;
+
+    public Writer(SqliteConnection connection, TimeProvider time)
+    {
+        _connection = connection;
+        _time = time;
+        _savepoint = Sql.Prepare(connection, "SAVEPOINT op");
+        _release = Sql.Prepare(connection, "RELEASE op");
+        _rollbackTo = Sql.Prepare(connection, "ROLLBACK TO op");
+        _findAccountByKey = Sql.Prepare(connection, "SELECT id, name FROM accounts WHERE name_key = $k", "$k");
+        _allInboxes = Sql.Prepare(connection, """
+            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + 1
+            WHERE special = 'inbox' RETURNING id, account_id, uid_next - 1, highest_modseq, name
+            """);
+        _bumpSpecial = Sql.Prepare(connection, """
+            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + $unread
+            WHERE account_id = $a AND special = $s RETURNING id, uid_next - 1, highest_modseq, name
+            """, "$unread", "$a", "$s");
+        _findByClientId = Sql.Prepare(connection, """
+            SELECT m.id, m.date, (SELECT MIN(e.id) FROM entries e WHERE e.message_id = m.id AND e.account_id = $s)
+            FROM messages m WHERE m.sender_id = $s AND m.client_id = $c
+            """, "$s", "$c");
+        _insertMessage = Sql.Prepare(connection, """
+            INSERT INTO messages (sender_id, sender_name, client_id, date, subject, body, snippet, to_names, cc_names, bcc_names,
+                everyone, names, attachments, attachment_count, size, in_reply_to, thread_id, message_id_header, mime)
+            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18)
+            RETURNING id
+            """, "$p0", "$p1", "$p2", "$p3", "$p4", "$p5", "$p6", "$p7", "$p8", "$p9", "$p10", "$p11", "$p12", "$p13", "$p14", "$p15", "$p16", "$p17", "$p18");
+        _insertFts = Sql.Prepare(connection, "INSERT INTO messages_fts (rowid, subject, body, names) VALUES ($id, $s, $b, $n)", "$id", "$s", "$b", "$n");
+        _insertEntry = Sql.Prepare(connection, """
+            INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq) VALUES ($a, $f, $u, $m, $fl, $ms) RETURNING id
+            """, "$a", "$f", "$u", "$m", "$fl", "$ms");
+        _entryState = Sql.Prepare(connection, """
+            SELECT e.folder_id, e.uid, e.flags, e.message_id, f.special FROM entries e JOIN folders f ON f.id = e.folder_id
+            WHERE e.id = $id AND e.account_id = $a
+            """, "$id", "$a");
+        _summaryById = Sql.Prepare(connection, "SELECT " + SummaryRows.Columns + SummaryRows.From + "WHERE e.id = $id", "$id");
+        _updateFolderCounts = Sql.Prepare(connection, """
+            UPDATE folders SET highest_modseq = highest_modseq + 1, total = total + $t, unread = unread + $u
+            WHERE id = $f RETURNING highest_modseq
+            """, "$t", "$u", "$f");
+        _bumpFolderForInsert = Sql.Prepare(connection, """
+            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + $u
+            WHERE id = $f RETURNING uid_next - 1, highest_modseq
+            """, "$u", "$f");
+        _setEntry = Sql.Prepare(connection, "UPDATE entries SET folder_id = $f, uid = $u, flags = $fl, modseq = $ms WHERE id = $id", "$f", "$u", "$fl", "$ms", "$id");
+        _insertExpunged = Sql.Prepare(connection, "INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES ($f, $u, $m)", "$f", "$u", "$m");
+        _deleteEntry = Sql.Prepare(connection, "DELETE FROM entries WHERE id = $id", "$id");
+        _messageInUse = Sql.Prepare(connection, "SELECT EXISTS (SELECT 1 FROM entries WHERE message_id = $m)", "$m");
+        _deleteFts = Sql.Prepare(connection, """
+            INSERT INTO messages_fts (messages_fts, rowid, subject, body, names)
+            SELECT 'delete', id, subject, body, names FROM messages WHERE id = $m
+            """, "$m");
+        _deleteMessage = Sql.Prepare(connection, "DELETE FROM messages WHERE id = $m", "$m");
+        _folderByName = Sql.Prepare(connection, "SELECT id FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
+    }
+
+    public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
+
+    public SqliteConnection Connection => _connection;
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Runs <paramref name="work"/> inside a savepoint, so a refusal leaves no trace.</summary>
+    public T Guarded<T>(Func<Writer, T> work)
+    {
+        _savepoint.ExecuteNonQuery();
+        try
+        {
+            var result = work(this);
+            _release.ExecuteNonQuery();
+            return result;
+        }
+        catch
+        {
+            _rollbackTo.ExecuteNonQuery();
+            _release.ExecuteNonQuery();
+            throw;
+        }
+    }
+
+    public DeliveryOutcome Deliver(NewMessage message)
+    {
+        long senderId = message.Sender.Id;
+        if (message.ClientId is not null)
+        {
+            using var row = _findByClientId.With(senderId, message.ClientId).ExecuteReader();
+            if (row.Read())
+            {
+                return new DeliveryOutcome(row.IsDBNull(2) ? 0 : row.GetInt64(2), row.GetInt64(0), Sql.FromUnixMs(row.GetInt64(1)), true, [], []);
+            }
+        }
+
+        // Resolve every name before writing anything, so an unknown name refuses the whole send.
+        var recipients = new Dictionary<long, string>();
+        var unknown = new List<string>();
+        var to = Resolve(message.To, recipients, unknown);
+        var cc = Resolve(message.Cc, recipients, unknown);
+        var bcc = Resolve(message.Bcc, recipients, unknown);
+        if (unknown.Count > 0)
+        {
+            return DeliveryOutcome.Unknown(unknown);
+        }
+
+        var (messageId, date) = InsertMessage(message, to, cc, bcc);
+        var deliveries = new List<Delivery>(message.ToEveryone ? 16 : recipients.Count + 1);
+        var template = new MessageSummary(0, "", 0, messageId, message.ThreadId ?? messageId, message.InReplyTo, message.Sender.Name,
+            to, cc, [], message.ToEveryone, message.Subject, date, message.Mime.Length, MessageFlags.None,
+            Snippet.Of(message.Body), message.Attachments.Count, 0);
+
+        // The sender's copy first: its id is the one the sender is told.
+        var (sentFolder, sentUid, sentModSeq, sentName) = Bump(senderId, "sent", unread: 0);
+        long sentId = InsertEntry(senderId, sentFolder, sentUid, messageId, MessageFlags.Seen, sentModSeq);
+        deliveries.Add(new Delivery(senderId, template with
+        {
+            Id = sentId, Folder = sentName, Uid = sentUid, Bcc = bcc, Flags = MessageFlags.Seen, ModSeq = sentModSeq,
+        }));
+
+        if (message.ToEveryone)
+        {
+            var filed = new List<(long Folder, long Account, long Uid, long ModSeq, string Name)>();
+            using (var row = _allInboxes.ExecuteReader())
+            {
+                while (row.Read())
+                {
+                    filed.Add((row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), row.GetString(4)));
+                }
+            }
+
+            foreach (var (folder, account, uid, modSeq, name) in filed)
+            {
+                long id = InsertEntry(account, folder, uid, messageId, MessageFlags.None, modSeq);
+                deliveries.Add(new Delivery(account, template with
+                {
+                    Id = id, Folder = name, Uid = uid, ModSeq = modSeq, Bcc = account == senderId ? bcc : [],
+                }));
+            }
+        }
+        else
+        {
+            foreach (var account in recipients.Keys)
+            {
+                var (folder, uid, modSeq, name) = Bump(account, "inbox", unread: 1);
+                long id = InsertEntry(account, folder, uid, messageId, MessageFlags.None, modSeq);
+                deliveries.Add(new Delivery(account, template with
+                {
+                    Id = id, Folder = name, Uid = uid, ModSeq = modSeq, Bcc = account == senderId ? bcc : [],
+                }));
+            }
+        }
+
+        return new DeliveryOutcome(sentId, messageId, date, false, [], deliveries);
+    }
+
+    private List<string> Resolve(IReadOnlyList<string> names, Dictionary<long, string> recipients, List<string> unknown)
+    {
+        var canonical = new List<string>(names.Count);
+        foreach (string name in names)
+        {
+            using var row = _findAccountByKey.With(UserName.Normalize(name)).ExecuteReader();
+            if (!row.Read())
+            {
+                if (!unknown.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    unknown.Add(name);
+                }
+
+                continue;
+            }
+
+            string accountName = row.GetString(1);
+            recipients[row.GetInt64(0)] = accountName;
+            if (!canonical.Contains(accountName))
+            {
+                canonical.Add(accountName);
+            }
+        }
+
+        return canonical;
+    }
+
+    private (long Id, DateTimeOffset Date) InsertMessage(NewMessage message, List<string> to, List<string> cc, List<string> bcc)
+    {
+        // Millisecond precision: what is stored is what was announced.
+        var date = Sql.FromUnixMs(Sql.ToUnixMs(message.Date));
+        string names = string.Join(' ', [message.Sender.Name, .. to, .. cc]);
+        long id = (long)_insertMessage.WithAll(
+            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body,
+            Snippet.Of(message.Body), SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc),
+            message.ToEveryone ? 1 : 0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
+            message.Mime.Length, message.InReplyTo, message.ThreadId, message.MessageIdHeader, message.Mime.ToArray()).ExecuteScalar()!;
+        _insertFts.WithAll(id, message.Subject, message.Body, names).ExecuteNonQuery();
+        return (id, date);
+    }
+
+    private (long Folder, long Uid, long ModSeq, string Name) Bump(long accountId, string special, int unread)
+    {
+        using var row = _bumpSpecial.With(unread, accountId, special).ExecuteReader();
+        if (!row.Read())
+        {
+            Refuse.With(ErrorCode.NoSuchUser, "the account no longer exists");
+        }
+
+        return (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetString(3));
+    }
+
+    private long InsertEntry(long account, long folder, long uid, long message, MessageFlags flags, long modSeq) =>
+        (long)_insertEntry.WithAll(account, folder, uid, message, (long)flags, modSeq).ExecuteScalar()!;
+
+    private EntryState? FindEntry(long accountId, long id)
+    {
+        using var row = _entryState.With(id, accountId).ExecuteReader();
+        return row.Read()
+            ? new EntryState(row.GetInt64(0), row.GetInt64(1), (MessageFlags)row.GetInt64(2), row.GetInt64(3), row.IsDBNull(4) ? null : row.GetString(4))
+            : null;
+    }
+
+    private MessageSummary Summary(long id)
+    {
+        using var row = _summaryById.With(id).ExecuteReader();
+        row.Read();
+        return SummaryRows.Read(row);
+    }
+
+    public MessageSummary? SetFlags(long accountId, long id, MessageFlags add, MessageFlags remove)
+    {
+        if (FindEntry(accountId, id) is not { } entry)
+        {
+            return null;
+        }
+
+        var flags = (entry.Flags | add) & ~remove;
+        if (flags == entry.Flags)
+        {
+            return Summary(id);
+        }
+
+        int unreadDelta = Unread(flags) - Unread(entry.Flags);
+        long modSeq = (long)_updateFolderCounts.With(0, unreadDelta, entry.Folder).ExecuteScalar()!;
+        _setEntry.WithAll(entry.Folder, entry.Uid, (long)flags, modSeq, id).ExecuteNonQuery();
+        return Summary(id);
+    }
+
+    public MoveOutcome? Move(long accountId, long id, string folderName)
+    {
+        if (FindEntry(accountId, id) is not { } entry)
+        {
+            return null;
+        }
+
+        var target = _folderByName.With(accountId, folderName.ToLowerInvariant()).ExecuteScalar();
+        if (target is not long targetFolder)
+        {
+            Refuse.With(ErrorCode.NoSuchFolder, $"no folder named '{folderName}'");
+            return null;
+        }
+
+        var before = Summary(id);
+        if (targetFolder == entry.Folder)
+        {
+            return new MoveOutcome(before.Folder, before.Uid, before);
+        }
+
+        Expunge(entry);
+        using var row = _bumpFolderForInsert.With(Unread(entry.Flags), targetFolder).ExecuteReader();
+        row.Read();
+        long uid = row.GetInt64(0);
+        long modSeq = row.GetInt64(1);
+        row.Close();
+        _setEntry.WithAll(targetFolder, uid, (long)entry.Flags, modSeq, id).ExecuteNonQuery();
+        return new MoveOutcome(before.Folder, before.Uid, Summary(id));
+    }
+
+    public MessageSummary? Delete(long accountId, long id)
+    {
+        if (FindEntry(accountId, id) is not { } entry)
+        {
+            return null;
+        }
+
+        var before = Summary(id);
+        Expunge(entry);
+        _deleteEntry.With(id).ExecuteNonQuery();
+        DropMessageIfUnused(entry.Message);
+        return before;
+    }
+
+    private void Expunge(EntryState entry)
+    {
+        long modSeq = (long)_updateFolderCounts.With(-1, -Unread(entry.Flags), entry.Folder).ExecuteScalar()!;
+        _insertExpunged.With(entry.Folder, entry.Uid, modSeq).ExecuteNonQuery();
+    }
+
+    private void DropMessageIfUnused(long messageId)
+    {
+        if ((long)_messageInUse.With(messageId).ExecuteScalar()! != 0)
+        {
+            return;
+        }
+
+        _deleteFts.With(messageId).ExecuteNonQuery();
+        _deleteMessage.With(messageId).ExecuteNonQuery();
+    }
+
+    private static int Unread(MessageFlags flags) => (flags & MessageFlags.Seen) == 0 ? 1 : 0;
+
+    public void Dispose()
+    {
+        foreach (var field in new IDisposable[]
+        {
+            _savepoint, _release, _rollbackTo, _findAccountByKey, _allInboxes, _bumpSpecial, _findByClientId, _insertMessage,
+            _insertFts, _insertEntry, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
+            _insertExpunged, _deleteEntry, _messageInUse, _deleteFts, _deleteMessage, _folderByName,
+        })
+        {
+            field.Dispose();
+        }
+
+        _connection.Dispose();
+    }
+
+    private sealed record EntryState(long Folder, long Uid, MessageFlags Flags, long Message, string? Special);
+}
