@@ -55,6 +55,10 @@ internal static class Sql
         command.ExecuteNonQuery();
     }
 
+    /// <summary>True when no transaction is open on the connection (SQLite's autocommit mode).</summary>
+    public static bool AutoCommitMode(this SqliteConnection connection) =>
+        SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0;
+
     public static long ToUnixMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);

@@ -15,6 +15,9 @@ internal sealed partial class Writer : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+    private readonly SqliteCommand _rollback;
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
@@ -41,6 +44,9 @@ internal sealed partial class Writer : IDisposable
     {
         _connection = connection;
         _time = time;
+        _begin = Sql.Prepare(connection, "BEGIN IMMEDIATE");
+        _commit = Sql.Prepare(connection, "COMMIT");
+        _rollback = Sql.Prepare(connection, "ROLLBACK");
         _savepoint = Sql.Prepare(connection, "SAVEPOINT op");
         _release = Sql.Prepare(connection, "RELEASE op");
         _rollbackTo = Sql.Prepare(connection, "ROLLBACK TO op");
@@ -92,7 +98,32 @@ internal sealed partial class Writer : IDisposable
         _folderByName = Sql.Prepare(connection, "SELECT id FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
     }
 
-    public SqliteTransaction Begin() => _connection.BeginTransaction(deferred: false);
+    // Plain BEGIN/COMMIT statements rather than SqliteTransaction: the prepared commands then need
+    // no Transaction property set on each use.
+    public BatchTransaction Begin()
+    {
+        _begin.ExecuteNonQuery();
+        return new BatchTransaction(this);
+    }
+
+    internal sealed class BatchTransaction(Writer writer) : IDisposable
+    {
+        private bool _committed;
+
+        public void Commit()
+        {
+            writer._commit.ExecuteNonQuery();
+            _committed = true;
+        }
+
+        public void Dispose()
+        {
+            if (!_committed && !writer._connection.AutoCommitMode())
+            {
+                writer._rollback.ExecuteNonQuery();
+            }
+        }
+    }
 
     public SqliteConnection Connection => _connection;
 
@@ -345,7 +376,7 @@ internal sealed partial class Writer : IDisposable
     {
         foreach (var field in new IDisposable[]
         {
-            _savepoint, _release, _rollbackTo, _findAccountByKey, _allInboxes, _bumpSpecial, _findByClientId, _insertMessage,
+            _begin, _commit, _rollback, _savepoint, _release, _rollbackTo, _findAccountByKey, _allInboxes, _bumpSpecial, _findByClientId, _insertMessage,
             _insertFts, _insertEntry, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
             _insertExpunged, _deleteEntry, _messageInUse, _deleteFts, _deleteMessage, _folderByName,
         })

@@ -1,0 +1,182 @@
+using Carteiro.Core.Errors;
+using Carteiro.Core.Live;
+using Carteiro.Wire;
+
+namespace Carteiro.Protocols.Native;
+
+internal sealed partial class NativeSession
+{
+    /// <summary>Holds the write lock until disposed; everything written meanwhile stays together.</summary>
+    private readonly struct WriteScope(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+
+    private async ValueTask<WriteScope> LockAsync()
+    {
+        await _writeLock.WaitAsync(_closing.Token).ConfigureAwait(false);
+        return new WriteScope(_writeLock);
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_output.UnflushedBytes > 0)
+            {
+                await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task WriteGreetingAsync()
+    {
+        var options = _services.Options;
+        using (await LockAsync().ConfigureAwait(false))
+        {
+            WireWriter.Write(_output, "* HELLO "u8);
+            var json = BeginJson();
+            json.WriteStartObject();
+            json.WriteNumber("protocol"u8, 1);
+            json.WriteString("server"u8, NativeServices.ServerVersion);
+            json.WriteBoolean("registration"u8, options.RegistrationOpen);
+            json.WriteString("domain"u8, options.Domain);
+            json.WriteStartObject("limits"u8);
+            json.WriteNumber("maxLine"u8, options.MaxLineLength);
+            json.WriteNumber("maxMessage"u8, options.MaxMessageSize);
+            json.WriteNumber("maxInFlight"u8, options.MaxCommandsInFlight);
+            json.WriteNumber("idleSeconds"u8, (int)options.IdleTimeout.TotalSeconds);
+            json.WriteNumber("signInSeconds"u8, (int)options.SignInTimeout.TotalSeconds);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            EndJsonLine();
+        }
+
+        await FlushAsync(_closing.Token).ConfigureAwait(false);
+    }
+
+    private System.Text.Json.Utf8JsonWriter BeginJson()
+    {
+        _json.Reset(_output);
+        return _json;
+    }
+
+    private void EndJsonLine()
+    {
+        _json.Flush();
+        WireWriter.WriteLineEnd(_output);
+    }
+
+    /// <summary>Writes <c>tag OK</c> with no result.</summary>
+    private void WriteOk(string tag)
+    {
+        WireWriter.WriteUtf8(_output, tag);
+        WireWriter.Write(_output, " OK\r\n"u8);
+    }
+
+    /// <summary>Writes <c>tag OK </c> and returns the JSON writer for the result object.</summary>
+    private System.Text.Json.Utf8JsonWriter BeginOk(string tag)
+    {
+        WireWriter.WriteUtf8(_output, tag);
+        WireWriter.Write(_output, " OK "u8);
+        return BeginJson();
+    }
+
+    /// <summary>Writes <c>* TYPE </c> and returns the JSON writer for the data object.</summary>
+    private System.Text.Json.Utf8JsonWriter BeginData(ReadOnlySpan<byte> prefix)
+    {
+        WireWriter.Write(_output, prefix);
+        return BeginJson();
+    }
+
+    private void WriteError(string? tag, bool bad, string code, string text)
+    {
+        WireWriter.WriteUtf8(_output, tag ?? "*");
+        WireWriter.Write(_output, bad ? " BAD "u8 : " NO "u8);
+        WireWriter.WriteUtf8(_output, code);
+        WireWriter.Write(_output, " "u8);
+        WireWriter.WriteUtf8(_output, text.ReplaceLineEndings(" "));
+        WireWriter.WriteLineEnd(_output);
+    }
+
+    private async Task ReplyErrorAsync(string? tag, bool bad, string code, string text)
+    {
+        using (await LockAsync().ConfigureAwait(false))
+        {
+            WriteError(tag, bad, code, text);
+        }
+
+        if (bad && ++_consecutiveErrors >= MaxConsecutiveErrors)
+        {
+            _services.Logger.Dropped(_connection.ConnectionId, _remote, "too-many-errors");
+            Close("too-many-errors");
+        }
+    }
+
+    private Task ReplyRefusalAsync(string tag, CarteiroException refusal)
+    {
+        bool bad = refusal.Code is ErrorCode.BadSyntax or ErrorCode.UnknownCommand;
+        return ReplyErrorAsync(tag, bad, refusal.Code.ToWire(), refusal.Message);
+    }
+
+    private async Task PumpEventsAsync()
+    {
+        var reader = _events.Reader;
+        var token = _closing.Token;
+        while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+        {
+            await _writeLock.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                // Drain everything queued: one flush for a burst of events.
+                while (reader.TryRead(out var serverEvent))
+                {
+                    WriteEvent(serverEvent);
+                }
+
+                await _output.FlushAsync(token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+    }
+
+    private void WriteEvent(ServerEvent serverEvent)
+    {
+        switch (serverEvent)
+        {
+            case MailArrived mail:
+                NativeJson.WriteSummary(BeginData("* MAIL "u8), mail.Message);
+                EndJsonLine();
+                break;
+            case MessageChanged changed:
+                NativeJson.WriteSummary(BeginData("* UPDATE "u8), changed.Message);
+                EndJsonLine();
+                break;
+            case MessageRemoved removed:
+                var json = BeginData("* REMOVED "u8);
+                json.WriteStartObject();
+                json.WriteNumber("id"u8, removed.Id);
+                json.WriteString("folder"u8, removed.Folder);
+                json.WriteNumber("uid"u8, removed.Uid);
+                json.WriteEndObject();
+                EndJsonLine();
+                break;
+            case PresenceChanged presence:
+                var p = BeginData("* PRESENCE "u8);
+                p.WriteStartObject();
+                p.WriteString("user"u8, presence.User);
+                p.WriteBoolean("online"u8, presence.Online);
+                p.WriteEndObject();
+                EndJsonLine();
+                break;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Sockets;
+using Carteiro.Core;
+using Carteiro.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Carteiro.Cli;
+
+/// <summary><c>carteiro serve</c>: runs a server until Ctrl-C or SIGTERM, then stops gracefully.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = ServerOptions.Data();
+        var native = new Option<string>("--native")
+        {
+            Description = $"Where the native protocol listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultNativePort})",
+            DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultNativePort}",
+        };
+        var registration = new Option<string>("--registration")
+        {
+            Description = "Whether anyone may create an account: open or closed",
+            DefaultValueFactory = _ => "open",
+        };
+        registration.AcceptOnlyFromAmong("open", "closed");
+        var broadcast = new Option<string>("--broadcast")
+        {
+            Description = "Who may send to everyone: everyone or admins",
+            DefaultValueFactory = _ => "everyone",
+        };
+        broadcast.AcceptOnlyFromAmong("everyone", "admins");
+        var domain = new Option<string>("--domain")
+        {
+            Description = "Mail domain: user bob is bob@DOMAIN in message headers",
+            DefaultValueFactory = _ => CarteiroOptions.Default.Domain,
+        };
+        var maxMessage = new Option<string>("--max-message-size")
+        {
+            Description = "Largest message, e.g. 25M, 512K or bytes",
+            DefaultValueFactory = _ => "25M",
+        };
+        var idle = new Option<int>("--idle-timeout")
+        {
+            Description = "Seconds without a byte from a client before it is taken as gone",
+            DefaultValueFactory = _ => (int)CarteiroOptions.Default.IdleTimeout.TotalSeconds,
+        };
+        var signIn = new Option<int>("--sign-in-timeout")
+        {
+            Description = "Seconds a connection may stay open without signing in",
+            DefaultValueFactory = _ => (int)CarteiroOptions.Default.SignInTimeout.TotalSeconds,
+        };
+        var maxConnections = new Option<int>("--max-connections-per-address")
+        {
+            Description = "Most simultaneous connections from one IP address",
+            DefaultValueFactory = _ => CarteiroOptions.Default.MaxConnectionsPerAddress,
+        };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Least level logged: Trace, Debug, Information, Warning, Error",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        var iterations = ServerOptions.PasswordIterations();
+
+        var command = new Command("serve", "Run a Carteiro server (SQLite store in the data folder)")
+        {
+            data, native, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!Endpoints.TryParseListen(parse.GetValue(native)!, out var nativeEndpoint, out string error))
+            {
+                return Fail(ExitCodes.Usage, $"--native: {error}");
+            }
+
+            if (!TryParseSize(parse.GetValue(maxMessage)!, out long maxBytes))
+            {
+                return Fail(ExitCodes.Usage, "--max-message-size: give a size such as 25M, 512K or a number of bytes");
+            }
+
+            if (parse.GetValue(idle) < 5 || parse.GetValue(signIn) < 1 || parse.GetValue(maxConnections) < 1)
+            {
+                return Fail(ExitCodes.Usage, "--idle-timeout is at least 5 s; --sign-in-timeout and --max-connections-per-address at least 1");
+            }
+
+            var options = CarteiroOptions.Default with
+            {
+                RegistrationOpen = parse.GetValue(registration) == "open",
+                Broadcast = parse.GetValue(broadcast) == "admins" ? BroadcastPolicy.Admins : BroadcastPolicy.Everyone,
+                Domain = parse.GetValue(domain)!,
+                MaxMessageSize = maxBytes,
+                IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(idle)),
+                SignInTimeout = TimeSpan.FromSeconds(parse.GetValue(signIn)),
+                MaxConnectionsPerAddress = parse.GetValue(maxConnections),
+                PasswordIterations = parse.GetValue(iterations),
+            };
+            var settings = new ServerSettings
+            {
+                DataPath = parse.GetValue(data)!,
+                Native = nativeEndpoint,
+                Options = options,
+                LogLevel = parse.GetValue(logLevel),
+            };
+            return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ServerSettings settings, CancellationToken cancellationToken)
+    {
+        CarteiroServer server;
+        try
+        {
+            server = await CarteiroServer.StartAsync(settings, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DataFolderInUseException inUse)
+        {
+            return Fail(ExitCodes.Refused, inUse.Message);
+        }
+        catch (IOException error) when (error.InnerException is SocketException || error.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(ExitCodes.Refused, $"cannot listen: {error.Message}");
+        }
+        catch (UnauthorizedAccessException error)
+        {
+            return Fail(ExitCodes.Refused, $"cannot use the data folder: {error.Message}");
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            var output = Console.Out;
+            await output.WriteLineAsync($"carteiro {Version} is running").ConfigureAwait(false);
+            await output.WriteLineAsync($"  native protocol  {server.NativeEndPoint?.ToString() ?? "off"}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  data             {server.DataPath}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  registration     {(settings.Options.RegistrationOpen ? "open" : "closed")}").ConfigureAwait(false);
+            await output.WriteLineAsync("Press Ctrl-C to stop.").ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAny(server.Completion, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+            }
+            finally
+            {
+                await output.WriteLineAsync("carteiro: stopping (finishing what is in flight)").ConfigureAwait(false);
+            }
+        }
+
+        await Console.Out.WriteLineAsync("carteiro: stopped").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    internal static string Version => typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    internal static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        text = text.Trim();
+        long multiplier = 1;
+        if (text.Length > 0 && char.IsLetter(text[^1]))
+        {
+            multiplier = char.ToUpperInvariant(text[^1]) switch
+            {
+                'K' => 1024,
+                'M' => 1024 * 1024,
+                'G' => 1024L * 1024 * 1024,
+                _ => 0,
+            };
+            text = text[..^1];
+        }
+
+        if (multiplier == 0 || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value <= 0)
+        {
+            return false;
+        }
+
+        bytes = value * multiplier;
+        return bytes <= 1L << 30;
+    }
+
+    internal static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine($"carteiro: {message}");
+        return code;
+    }
+}

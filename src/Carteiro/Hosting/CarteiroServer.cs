@@ -1,0 +1,143 @@
+using System.Net;
+using Carteiro.Core;
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Delivery;
+using Carteiro.Core.Live;
+using Carteiro.Core.Storage;
+using Carteiro.Protocols.Common;
+using Carteiro.Protocols.Native;
+using Carteiro.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Carteiro.Hosting;
+
+/// <summary>
+/// One Carteiro server: the store, the hub and every door on one Kestrel host. Used by
+/// <c>carteiro serve</c> and, in-process, by the tests.
+/// </summary>
+public sealed class CarteiroServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly DataFolder _data;
+    private readonly ListenOptions? _native;
+    private readonly SqliteMailStore _store;
+
+    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, ListenOptions? native)
+    {
+        _app = app;
+        _data = data;
+        _store = store;
+        _native = native;
+    }
+
+    /// <summary>Where the native protocol listens (the bound port when 0 was asked for).</summary>
+    public IPEndPoint? NativeEndPoint => _native?.IPEndPoint;
+
+    /// <summary>The data folder.</summary>
+    public string DataPath => _data.Path;
+
+    /// <summary>The server's services, for tests and operator tooling.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Completes when the server has stopped.</summary>
+    public Task Completion => _app.WaitForShutdownAsync();
+
+    /// <summary>Locks the data folder, opens the store and starts listening.</summary>
+    public static async Task<CarteiroServer> StartAsync(ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var data = DataFolder.OpenExclusive(settings.DataPath);
+        var store = new SqliteMailStore(data.DatabasePath);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            builder.Logging.SetMinimumLevel(settings.LogLevel);
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.WebHost.UseShutdownTimeout(settings.ShutdownTimeout);
+
+            // Signals are the caller's business (the CLI cancels on Ctrl-C / SIGTERM; tests stop explicitly).
+            builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
+
+            var options = settings.Options;
+            var services = builder.Services;
+            services.AddSingleton(options);
+            services.AddSingleton(TimeProvider.System);
+            services.AddSingleton<IMailStore>(store);
+            services.AddSingleton<SessionHub>();
+            services.AddSingleton<SignInThrottle>();
+            services.AddSingleton<AccountService>();
+            services.AddSingleton<MailService>();
+            services.AddSingleton(new ConnectionLimiter(options.MaxConnectionsPerAddress));
+            services.AddSingleton(_ => new IdleMonitor(TimeSpan.FromSeconds(1)));
+            services.AddSingleton(sp => new NativeServices(
+                sp.GetRequiredService<AccountService>(),
+                sp.GetRequiredService<MailService>(),
+                sp.GetRequiredService<SessionHub>(),
+                options,
+                sp.GetRequiredService<ConnectionLimiter>(),
+                sp.GetRequiredService<IdleMonitor>(),
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+
+            ListenOptions? native = null;
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                if (settings.Native is { } endpoint)
+                {
+                    kestrel.Listen(endpoint, listen =>
+                    {
+                        listen.UseConnectionHandler<NativeConnectionHandler>();
+                        native = listen;
+                    });
+                }
+            });
+
+            var app = builder.Build();
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new CarteiroServer(app, data, store, native);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops gracefully: stop accepting, finish what is in flight, close the store.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops (if still running), disposes the services (the store drains its writes) and unlocks the data folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+
+            // Last: every session has ended, so the writer drains what they queued, then closes.
+            await _store.DisposeAsync().ConfigureAwait(false);
+            _data.Dispose();
+        }
+    }
+}

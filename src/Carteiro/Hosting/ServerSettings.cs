@@ -1,0 +1,27 @@
+using System.Net;
+using Carteiro.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Carteiro.Hosting;
+
+/// <summary>How to run a server: where its data lives, where it listens, and its policy.</summary>
+public sealed record ServerSettings
+{
+    /// <summary>The native protocol's default port.</summary>
+    public const int DefaultNativePort = 4480;
+
+    /// <summary>The data folder.</summary>
+    public required string DataPath { get; init; }
+
+    /// <summary>Where the native protocol listens; null turns it off.</summary>
+    public IPEndPoint? Native { get; init; } = new(IPAddress.Loopback, DefaultNativePort);
+
+    /// <summary>Policy and limits.</summary>
+    public CarteiroOptions Options { get; init; } = CarteiroOptions.Default;
+
+    /// <summary>Least log level written to the console.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>How long shutdown waits for connections to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
