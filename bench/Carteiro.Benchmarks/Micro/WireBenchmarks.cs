@@ -25,8 +25,8 @@ public class WireBenchmarks
     public int ReadAndParseSend()
     {
         var buffer = _send;
-        _reader.TryRead(ref buffer, out var frame);
-        CommandParser.TryParse(frame, out var command, out _, out _);
+        _ = _reader.TryRead(ref buffer, out var frame);
+        _ = CommandParser.TryParse(frame, out var command, out _, out _);
         int count = command.Arguments.Count;
         frame.Dispose();
         return count;
@@ -36,8 +36,8 @@ public class WireBenchmarks
     public int ReadAndParseNoop()
     {
         var buffer = _noop;
-        _reader.TryRead(ref buffer, out var frame);
-        CommandParser.TryParse(frame, out var command, out _, out _);
+        _ = _reader.TryRead(ref buffer, out var frame);
+        _ = CommandParser.TryParse(frame, out var command, out _, out _);
         frame.Dispose();
         return command.Verb.Length;
     }

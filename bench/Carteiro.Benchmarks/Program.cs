@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using BenchmarkDotNet.Running;
+using Carteiro.Benchmarks.Load;
+
+// carteiro-bench load [--server HOST:PORT] [--senders 50] [--size 1024] [--duration 10] [--window 16] [--json FILE]
+// carteiro-bench micro [BenchmarkDotNet arguments]
+if (args.Length > 0 && args[0] == "micro")
+{
+    BenchmarkSwitcher.FromAssembly(typeof(LoadSettings).Assembly).Run(args[1..]);
+    return 0;
+}
+
+var options = ParseOptions(args.Length > 0 && args[0] == "load" ? args[1..] : args);
+var settings = new LoadSettings
+{
+    Senders = Int("senders", 50),
+    Recipients = Int("recipients", 10),
+    BodySize = Int("size", 1024),
+    Duration = TimeSpan.FromSeconds(Int("duration", 10)),
+    Window = Int("window", 16),
+    LatencySamples = Int("samples", 2000),
+};
+
+ServerProcess? server = null;
+if (options.TryGetValue("server", out string? address))
+{
+    int colon = address.LastIndexOf(':');
+    settings = settings with { Host = address[..colon], Port = int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture) };
+}
+else
+{
+    string dll = Path.Combine(AppContext.BaseDirectory, "carteiro.dll");
+    server = await ServerProcess.StartAsync(dll, CancellationToken.None);
+    settings = settings with { Port = server.Port };
+    Console.WriteLine($"started carteiro serve on 127.0.0.1:{server.Port} (data {server.DataPath})");
+}
+
+try
+{
+    var generator = new LoadGenerator(settings);
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    Console.WriteLine($"throughput: {settings.Senders} senders, {settings.BodySize} B bodies, window {settings.Window}, {settings.Duration.TotalSeconds} s after {settings.Warmup.TotalSeconds} s warm-up");
+    var throughput = await generator.RunThroughputAsync(CancellationToken.None);
+    Console.WriteLine($"  acknowledged durable sends/s  {throughput.PerSecond,12:N0}   ({throughput.Acknowledged:N0} in {throughput.Seconds:F1} s, {throughput.Failed} failed, {throughput.EventsReceived:N0} pushes received)");
+    Console.WriteLine($"latency: one sender, one online recipient, {settings.LatencySamples} sequential {settings.BodySize} B sends");
+    var latency = await generator.RunLatencyAsync(CancellationToken.None);
+    Console.WriteLine($"  push (send → recipient event)  p50 {latency.Push.P50,8:F0} µs   p90 {latency.Push.P90,8:F0} µs   p99 {latency.Push.P99,8:F0} µs   max {latency.Push.Max,8:F0} µs");
+    Console.WriteLine($"  ack  (send → committed reply)  p50 {latency.Ack.P50,8:F0} µs   p90 {latency.Ack.P90,8:F0} µs   p99 {latency.Ack.P99,8:F0} µs   max {latency.Ack.Max,8:F0} µs");
+    if (server is not null)
+    {
+        Console.WriteLine($"  server working set after the run: {server.WorkingSetBytes / (1024 * 1024)} MiB");
+    }
+
+    if (options.TryGetValue("json", out string? file))
+    {
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { throughput, latency }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
+finally
+{
+    if (server is not null)
+    {
+        await server.DisposeAsync();
+    }
+}
+
+return 0;
+
+int Int(string name, int fallback) => options.TryGetValue(name, out string? value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+static Dictionary<string, string> ParseOptions(string[] args)
+{
+    var result = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (int i = 0; i + 1 < args.Length; i += 2)
+    {
+        result[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return result;
+}
