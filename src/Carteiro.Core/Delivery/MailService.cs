@@ -36,9 +36,10 @@ public sealed class MailService
 
     /// <summary>
     /// Sends <paramref name="draft"/> from <paramref name="sender"/>. Completes after the message is
-    /// committed; then pushes it to every online recipient.
+    /// committed; then pushes it to every online recipient, and the Sent copy to the sender's other
+    /// sessions (<paramref name="origin"/>, the session that sent it, learns from its reply).
     /// </summary>
-    public async Task<SendReceipt> SendAsync(Account sender, Draft draft, CancellationToken cancellationToken)
+    public async Task<SendReceipt> SendAsync(Account sender, Draft draft, CancellationToken cancellationToken, ISessionSink? origin = null)
     {
         draft = Normalize(draft);
         Validate(sender, draft);
@@ -77,7 +78,8 @@ public sealed class MailService
 
         foreach (var delivery in outcome.Deliveries)
         {
-            _hub.Publish(delivery.AccountId, new MailArrived(delivery.Entry));
+            bool senderCopy = delivery.AccountId == sender.Id && delivery.Entry.Id == outcome.SentId;
+            _hub.Publish(delivery.AccountId, new MailArrived(delivery.Entry), senderCopy ? origin : null);
         }
 
         if (!outcome.Duplicate && draft.ReplyTo is long answered)

@@ -73,14 +73,17 @@ public sealed class SessionHub
         }
     }
 
-    /// <summary>Pushes an event to every session of one account.</summary>
-    public void Publish(long accountId, ServerEvent serverEvent)
+    /// <summary>Pushes an event to every session of one account, except <paramref name="origin"/> when given.</summary>
+    public void Publish(long accountId, ServerEvent serverEvent, ISessionSink? origin = null)
     {
         if (_online.TryGetValue(accountId, out var presence))
         {
             foreach (var session in presence.Sessions)
             {
-                session.TryPush(serverEvent);
+                if (!ReferenceEquals(session, origin))
+                {
+                    session.TryPush(serverEvent);
+                }
             }
         }
     }

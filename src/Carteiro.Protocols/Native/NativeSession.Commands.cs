@@ -67,7 +67,7 @@ internal sealed partial class NativeSession
         {
             var account = Account;
             var draft = ParseDraft(command);
-            var receipt = await _services.Mail.SendAsync(account, draft, _services.Stopping).ConfigureAwait(false);
+            var receipt = await _services.Mail.SendAsync(account, draft, _services.Stopping, origin: this).ConfigureAwait(false);
             using (await LockAsync().ConfigureAwait(false))
             {
                 var json = BeginOk(command.Tag);
@@ -78,11 +78,9 @@ internal sealed partial class NativeSession
                 json.WriteBoolean("duplicate"u8, receipt.Duplicate);
                 json.WriteEndObject();
                 EndJsonLine();
-                if (_output.UnflushedBytes > 0)
-                {
-                    await _output.FlushAsync(_closing.Token).ConfigureAwait(false);
-                }
             }
+
+            ScheduleFlush();
         }
         catch (CarteiroException refusal)
         {

@@ -34,6 +34,29 @@ internal sealed partial class NativeSession
         }
     }
 
+    // Replies to pipelined SENDs complete together when their batch commits; one flush a little
+    // later sends them in one write instead of one syscall each.
+    private void ScheduleFlush()
+    {
+        if (Interlocked.Exchange(ref _flushScheduled, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static session => _ = session.RunScheduledFlushAsync(), this, preferLocal: false);
+        }
+    }
+
+    private async Task RunScheduledFlushAsync()
+    {
+        Volatile.Write(ref _flushScheduled, 0);
+        try
+        {
+            await FlushAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is closing.
+        }
+    }
+
     private async Task WriteGreetingAsync()
     {
         var options = _services.Options;

@@ -43,6 +43,7 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
     private readonly long _openedAt = Environment.TickCount64;
     private long _lastReceived = Environment.TickCount64;
     private int _inFlight;
+    private int _flushScheduled;
     private int _consecutiveErrors;
     private volatile string? _closeReason;
     private volatile Account? _account;
