@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Carteiro.Cli;
+using Carteiro.Cli.Client;
 
 var root = new RootCommand("Carteiro: a messaging server with email semantics, and its clients");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(UserCommands.Create());
+ClientCommands.AddTo(root);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
