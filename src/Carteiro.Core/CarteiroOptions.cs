@@ -58,6 +58,15 @@ public sealed record CarteiroOptions
     /// <summary>PBKDF2-SHA256 iterations for new password hashes (OWASP 2023: 600,000).</summary>
     public int PasswordIterations { get; init; } = 600_000;
 
+    /// <summary>Failed sign-ins for one account before further attempts are slowed down.</summary>
+    public int SignInFreeFailuresPerAccount { get; init; } = 3;
+
+    /// <summary>
+    /// Failed sign-ins from one address before it is slowed down: higher than per account, since
+    /// many people may share one address.
+    /// </summary>
+    public int SignInFreeFailuresPerAddress { get; init; } = 20;
+
     /// <summary>Shortest password accepted.</summary>
     public int MinPasswordLength { get; init; } = 8;
 }

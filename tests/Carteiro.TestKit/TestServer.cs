@@ -44,7 +44,8 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="configure"/> may change the options.</summary>
     public static async Task<TestServer> StartAsync(Func<CarteiroOptions, CarteiroOptions>? configure = null, string? dataPath = null, CancellationToken cancellationToken = default)
     {
-        var options = CarteiroOptions.Default with { PasswordIterations = 1000 };
+        // Every test connects from 127.0.0.1: tests of wrong passwords must not lock out the others.
+        var options = CarteiroOptions.Default with { PasswordIterations = 1000, SignInFreeFailuresPerAddress = 10_000 };
         options = configure?.Invoke(options) ?? options;
         dataPath ??= TempFolder.Create("carteiro-test");
         var server = await CarteiroServer.StartAsync(new ServerSettings

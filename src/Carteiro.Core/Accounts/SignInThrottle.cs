@@ -9,16 +9,31 @@ namespace Carteiro.Core.Accounts;
 /// </summary>
 public sealed class SignInThrottle
 {
-    private const int FreeFailures = 3;
     private const int MaxTracked = 100_000;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan Forget = TimeSpan.FromMinutes(15);
 
     private readonly ConcurrentDictionary<string, Failures> _byKey = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly int _freePerAccount;
+    private readonly int _freePerAddress;
 
-    /// <summary>Creates a throttle that reads the clock from <paramref name="time"/>.</summary>
-    public SignInThrottle(TimeProvider time) => _time = time;
+    /// <summary>
+    /// Creates a throttle that reads the clock from <paramref name="time"/> and lets the given
+    /// number of failures through before slowing down.
+    /// </summary>
+    public SignInThrottle(TimeProvider time, int freeFailuresPerAccount = 3, int freeFailuresPerAddress = 3)
+    {
+        _time = time;
+        _freePerAccount = freeFailuresPerAccount;
+        _freePerAddress = freeFailuresPerAddress;
+    }
+
+    /// <summary>Creates the throttle a server runs with, from its options.</summary>
+    public SignInThrottle(TimeProvider time, CarteiroOptions options)
+        : this(time, options.SignInFreeFailuresPerAccount, options.SignInFreeFailuresPerAddress)
+    {
+    }
 
     /// <summary>
     /// Returns how long the caller must still wait before an attempt for <paramref name="user"/>
@@ -27,8 +42,8 @@ public sealed class SignInThrottle
     public TimeSpan RetryAfter(string address, string user)
     {
         var now = _time.GetUtcNow();
-        var wait = Wait(AddressKey(address), now);
-        var accountWait = Wait(UserKey(user), now);
+        var wait = Wait(AddressKey(address), now, _freePerAddress);
+        var accountWait = Wait(UserKey(user), now, _freePerAccount);
         return wait > accountWait ? wait : accountWait;
     }
 
@@ -48,14 +63,14 @@ public sealed class SignInThrottle
     /// <summary>Records a success: the account's count starts again (the address keeps its own).</summary>
     public void Succeeded(string user) => _byKey.TryRemove(UserKey(user), out _);
 
-    private TimeSpan Wait(string key, DateTimeOffset now)
+    private TimeSpan Wait(string key, DateTimeOffset now, int free)
     {
-        if (!_byKey.TryGetValue(key, out var failures) || failures.Count < FreeFailures)
+        if (!_byKey.TryGetValue(key, out var failures) || failures.Count < free)
         {
             return TimeSpan.Zero;
         }
 
-        double seconds = Math.Min(MaxDelay.TotalSeconds, Math.Pow(2, failures.Count - FreeFailures));
+        double seconds = Math.Min(MaxDelay.TotalSeconds, Math.Pow(2, Math.Min(30, failures.Count - free)));
         var until = failures.Last + TimeSpan.FromSeconds(seconds);
         return until > now ? until - now : TimeSpan.Zero;
     }

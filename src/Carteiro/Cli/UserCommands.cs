@@ -160,7 +160,7 @@ internal static class UserCommands
             using var data = DataFolder.Open(dataPath);
             await using var store = new SqliteMailStore(data.DatabasePath);
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            using var accounts = new AccountService(store, CarteiroOptions.Default with { PasswordIterations = iterations }, new SignInThrottle(TimeProvider.System));
+            using var accounts = new AccountService(store, CarteiroOptions.Default with { PasswordIterations = iterations }, new SignInThrottle(TimeProvider.System, CarteiroOptions.Default));
             return await work(store, accounts).ConfigureAwait(false);
         }
         catch (CarteiroException refusal)

@@ -77,7 +77,7 @@ public sealed class CarteiroServer : IAsyncDisposable
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton<IMailStore>(store);
             services.AddSingleton<SessionHub>();
-            services.AddSingleton<SignInThrottle>();
+            services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>(), options));
             services.AddSingleton<AccountService>();
             services.AddSingleton<MailService>();
             services.AddSingleton(new ConnectionLimiter(options.MaxConnectionsPerAddress));
