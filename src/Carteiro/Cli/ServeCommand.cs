@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Carteiro.Core;
 using Carteiro.Hosting;
 using Microsoft.Extensions.Logging;
@@ -108,6 +109,17 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(ServerSettings settings, CancellationToken cancellationToken)
     {
+        // SIGTERM (service managers, kill) and SIGINT (Ctrl-C) both mean: stop gracefully.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
+        void StopGracefully(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        cancellationToken = stop.Token;
         CarteiroServer server;
         try
         {

@@ -66,6 +66,9 @@ public sealed class CarteiroServer : IAsyncDisposable
             });
             builder.Logging.SetMinimumLevel(settings.LogLevel);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+            // A failed start (say, the port is taken) is reported by the caller in one line.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
             builder.WebHost.UseShutdownTimeout(settings.ShutdownTimeout);
 
             // Signals are the caller's business (the CLI cancels on Ctrl-C / SIGTERM; tests stop explicitly).
