@@ -118,7 +118,15 @@ public sealed partial class SqliteMailStore
     internal static string ToFtsQuery(string text)
     {
         var builder = new StringBuilder();
-        foreach (string word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        // Control characters (NUL among them) separate words like spaces do.
+        string cleaned = string.Create(text.Length, text, static (span, source) =>
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        });
+        foreach (string word in cleaned.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
         {
             bool prefix = word.EndsWith('*');
             string bare = word.TrimEnd('*').Replace("\"", "\"\"", StringComparison.Ordinal);

@@ -24,7 +24,6 @@ public sealed class FrameReader
     // Bytes to discard after a refusal, then the rest of that line.
     private long _skipRemaining;
     private bool _skipToEndOfLine;
-    private WireError _pendingError;
 
     /// <summary>Creates a reader that enforces <paramref name="limits"/>.</summary>
     public FrameReader(WireLimits limits) => _limits = limits;
@@ -37,6 +36,7 @@ public sealed class FrameReader
     {
         while (true)
         {
+            // Bytes of a refused frame are discarded as they arrive, never stored.
             if (_skipRemaining > 0 || _skipToEndOfLine)
             {
                 if (!Skip(ref buffer))
@@ -45,10 +45,7 @@ public sealed class FrameReader
                     return false;
                 }
 
-                frame = TakeFrame();
-                frame.Error = _pendingError;
-                _pendingError = WireError.None;
-                return true;
+                continue;
             }
 
             if (_literal is not null)
@@ -65,13 +62,15 @@ public sealed class FrameReader
             var reader = new SequenceReader<byte>(buffer);
             if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n', advancePastDelimiter: true))
             {
-                if (buffer.Length > _limits.MaxLineLength)
+                // MaxLineLength + 1 leaves room for a CR whose LF has not arrived yet.
+                if (buffer.Length > _limits.MaxLineLength + 1)
                 {
-                    // No line end within the limit: refuse now, skip to the next line feed.
-                    _frame ??= new Frame();
-                    _pendingError = WireError.LineTooLong;
+                    // No line end within the limit: refuse now, then skip to the next line feed.
+                    frame = TakeFrame();
+                    frame.Error = WireError.LineTooLong;
                     _skipToEndOfLine = true;
                     buffer = buffer.Slice(buffer.End);
+                    return true;
                 }
 
                 frame = null!;
@@ -95,17 +94,23 @@ public sealed class FrameReader
             _frameBytes += line.Length + 2;
             if (TryLiteralMarker(line, out long literalLength, out ReadOnlySequence<byte> text))
             {
+                _frame.AddSegment(text);
                 var error = CheckLiteral(literalLength);
                 if (error != WireError.None)
                 {
-                    _frame.AddSegment(text);
-                    _pendingError = error;
-                    _skipRemaining = literalLength;
-                    _skipToEndOfLine = true;
-                    continue;
+                    // Refuse at once, so the client hears it before sending the payload; a payload
+                    // of a known size is then discarded, with the rest of its line.
+                    frame = TakeFrame();
+                    frame.Error = error;
+                    if (error != WireError.BadLiteral)
+                    {
+                        _skipRemaining = literalLength;
+                        _skipToEndOfLine = true;
+                    }
+
+                    return true;
                 }
 
-                _frame.AddSegment(text);
                 _frameBytes += literalLength;
                 _literalLength = (int)literalLength;
                 _literalFilled = 0;

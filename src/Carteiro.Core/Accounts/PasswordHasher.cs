@@ -14,6 +14,7 @@ public static class PasswordHasher
     private const string Scheme = "pbkdf2-sha256";
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
+    private const int MaxIterations = 50_000_000;
 
     /// <summary>Hashes <paramref name="password"/> with a fresh random salt.</summary>
     public static string Hash(string password, int iterations)
@@ -29,7 +30,8 @@ public static class PasswordHasher
     public static bool Verify(string password, string stored)
     {
         var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int iterations))
+        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int iterations)
+            || iterations < 1 || iterations > MaxIterations)
         {
             return false;
         }
@@ -42,6 +44,12 @@ public static class PasswordHasher
             expected = Convert.FromBase64String(parts[3]);
         }
         catch (FormatException)
+        {
+            return false;
+        }
+
+        // A hash of any other length was not made here; an empty one would match anything.
+        if (expected.Length != HashBytes || salt.Length == 0)
         {
             return false;
         }

@@ -43,11 +43,11 @@ public sealed class SignInThrottle
     {
         var now = _time.GetUtcNow();
         var wait = Wait(AddressKey(address), now, _freePerAddress);
-        var accountWait = Wait(UserKey(user), now, _freePerAccount);
+        var accountWait = user.Length == 0 ? TimeSpan.Zero : Wait(UserKey(user), now, _freePerAccount);
         return wait > accountWait ? wait : accountWait;
     }
 
-    /// <summary>Records a failed attempt.</summary>
+    /// <summary>Records a failed attempt; an empty <paramref name="user"/> counts for the address only.</summary>
     public void Failed(string address, string user)
     {
         var now = _time.GetUtcNow();
@@ -57,7 +57,12 @@ public sealed class SignInThrottle
         }
 
         Bump(AddressKey(address), now);
-        Bump(UserKey(user), now);
+
+        // Token sign-ins name no account: they count against the address only.
+        if (user.Length > 0)
+        {
+            Bump(UserKey(user), now);
+        }
     }
 
     /// <summary>Records a success: the account's count starts again (the address keeps its own).</summary>

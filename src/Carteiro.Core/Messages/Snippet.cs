@@ -21,15 +21,16 @@ public static class Snippet
                 continue;
             }
 
+            // Room for the folded space and this character, or stop: no trailing space, never too long.
+            if (builder.Length + (space ? 2 : 1) > Length)
+            {
+                break;
+            }
+
             if (space)
             {
                 builder.Append(' ');
                 space = false;
-            }
-
-            if (builder.Length >= Length)
-            {
-                break;
             }
 
             builder.Append(c);
