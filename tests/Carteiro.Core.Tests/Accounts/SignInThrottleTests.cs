@@ -142,4 +142,28 @@ public sealed class SignInThrottleTests
 
         Assert.Equal(TimeSpan.Zero, _throttle.RetryAfter("10.0.0.1", "bob"));
     }
+
+    [Fact]
+    public void TokenFailures_WithoutUser_CountForTheAddressOnly()
+    {
+        Fail(5, "10.0.0.1", "");
+
+        Assert.True(_throttle.RetryAfter("10.0.0.1", "") > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.Zero, _throttle.RetryAfter("10.0.0.2", ""));
+        Assert.Equal(TimeSpan.Zero, _throttle.RetryAfter("10.0.0.2", "bob"));
+    }
+
+    [Fact]
+    public void AddressThreshold_IsSeparateFromAccountThreshold()
+    {
+        var lenient = new SignInThrottle(_time, freeFailuresPerAccount: 3, freeFailuresPerAddress: 10);
+        for (int i = 0; i < 9; i++)
+        {
+            lenient.Failed("10.0.0.1", $"user{i}");
+        }
+
+        Assert.Equal(TimeSpan.Zero, lenient.RetryAfter("10.0.0.1", "someone"));
+        lenient.Failed("10.0.0.1", "user9");
+        Assert.True(lenient.RetryAfter("10.0.0.1", "someone") > TimeSpan.Zero);
+    }
 }
