@@ -47,6 +47,10 @@ public sealed partial class SqliteMailStore : IMailStore
         Sql.Execute(connection, "PRAGMA synchronous = FULL");
         Sql.Execute(connection, "PRAGMA foreign_keys = ON");
         Sql.Execute(connection, "PRAGMA busy_timeout = 30000");
+
+        // The per-write savepoints journal the pages each write touches; keep that sub-journal in
+        // memory, or SQLite spills it to a temp file and writes every hot page twice per send.
+        Sql.Execute(connection, "PRAGMA temp_store = MEMORY");
         Migrator.Apply(connection);
         _writer = new Writer(connection, _time);
         _queue = new WriteQueue(_writer);
