@@ -3,8 +3,8 @@ using System.Text.Json;
 using BenchmarkDotNet.Running;
 using Carteiro.Benchmarks.Load;
 
-// carteiro-bench load [--server HOST:PORT] [--senders 50] [--size 1024] [--duration 10] [--window 16] [--json FILE]
-// carteiro-bench micro [BenchmarkDotNet arguments]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- load [--server HOST:PORT] [--senders 50] [--size 1024] [--duration 10] [--window 16] [--json FILE]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- micro [BenchmarkDotNet arguments]
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(LoadSettings).Assembly).Run(args[1..]);

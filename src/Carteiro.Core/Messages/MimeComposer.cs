@@ -50,6 +50,10 @@ public static class MimeComposer
 
         var text = new TextPart(TextFormat.Plain);
         text.SetText(System.Text.Encoding.UTF8, draft.Body);
+
+        // 7-bit when the body allows it, quoted-printable otherwise: valid for any IMAP or POP3
+        // client, and cheaper than letting MimeKit scan every part to decide.
+        text.ContentTransferEncoding = IsSevenBitSafe(draft.Body) ? ContentEncoding.SevenBit : ContentEncoding.QuotedPrintable;
         var attachments = new List<AttachmentInfo>(draft.Attachments.Count);
         if (draft.Attachments.Count == 0)
         {
@@ -74,11 +78,31 @@ public static class MimeComposer
             message.Body = mixed;
         }
 
-        // 7-bit transfer encodings keep the document valid for any IMAP or POP3 client.
-        message.Prepare(EncodingConstraint.SevenBit);
         using var output = new MemoryStream(draft.Body.Length + 1024);
         message.WriteTo(FormatOptions.Default, output);
         return new Composed(output.ToArray(), message.MessageId, attachments);
+    }
+
+    // ASCII without NUL or bare CR, every line at most 998 octets (RFC 5322 2.1.1).
+    private static bool IsSevenBitSafe(string body)
+    {
+        int lineLength = 0;
+        for (int i = 0; i < body.Length; i++)
+        {
+            char c = body[i];
+            if (c is > (char)127 or '\0' || (c == '\r' && (i + 1 >= body.Length || body[i + 1] != '\n')))
+            {
+                return false;
+            }
+
+            lineLength = c == '\n' ? 0 : lineLength + 1;
+            if (lineLength > 998)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reads the attachments (with their bytes) back out of a stored document.</summary>
