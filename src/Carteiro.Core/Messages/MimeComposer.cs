@@ -9,7 +9,14 @@ namespace Carteiro.Core.Messages;
 /// </summary>
 public static class MimeComposer
 {
+    // RFC 5322 section 2.1: lines end with CRLF, whatever platform wrote them. IMAP and POP3
+    // serve these bytes as they are, so they are right from the start.
+    private static readonly FormatOptions WireFormat = CreateWireFormat();
+
     /// <summary>A built document with the facts the store keeps beside it.</summary>
+    /// <param name="Bytes">The RFC 5322 document, CRLF line endings.</param>
+    /// <param name="MessageIdHeader">The Message-ID as written in the header, angle brackets included.</param>
+    /// <param name="Attachments">What the document carries as attachments.</param>
     public sealed record Composed(byte[] Bytes, string MessageIdHeader, IReadOnlyList<AttachmentInfo> Attachments);
 
     /// <summary>Builds the document for <paramref name="draft"/> from <paramref name="sender"/>.</summary>
@@ -17,7 +24,7 @@ public static class MimeComposer
     /// <param name="draft">What to send; To/Cc hold user names.</param>
     /// <param name="domain">Mail domain for addresses and the Message-ID.</param>
     /// <param name="date">The Date header.</param>
-    /// <param name="inReplyTo">The parent's Message-ID when this is a reply.</param>
+    /// <param name="inReplyTo">The parent's Message-ID (as in its header) when this is a reply.</param>
     public static Composed Compose(string sender, Draft draft, string domain, DateTimeOffset date, string? inReplyTo)
     {
         var message = new MimeMessage
@@ -44,8 +51,10 @@ public static class MimeComposer
 
         if (inReplyTo is not null)
         {
-            message.InReplyTo = inReplyTo;
-            message.References.Add(inReplyTo);
+            // MimeKit keeps ids without their angle brackets and adds them when it writes.
+            string parent = inReplyTo.Trim().TrimStart('<').TrimEnd('>');
+            message.InReplyTo = parent;
+            message.References.Add(parent);
         }
 
         var text = new TextPart(TextFormat.Plain);
@@ -79,8 +88,15 @@ public static class MimeComposer
         }
 
         using var output = new MemoryStream(draft.Body.Length + 1024);
-        message.WriteTo(FormatOptions.Default, output);
-        return new Composed(output.ToArray(), message.MessageId, attachments);
+        message.WriteTo(WireFormat, output);
+        return new Composed(output.ToArray(), $"<{message.MessageId}>", attachments);
+    }
+
+    private static FormatOptions CreateWireFormat()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        return format;
     }
 
     // ASCII without NUL or bare CR, every line at most 998 octets (RFC 5322 2.1.1).

@@ -29,7 +29,7 @@ public sealed class MimeComposerTests
         Assert.Equal("Lunch?", message.Subject);
         Assert.Equal(Date, message.Date);
         Assert.False(string.IsNullOrEmpty(message.MessageId));
-        Assert.Equal(composed.MessageIdHeader, message.MessageId);
+        Assert.Equal(composed.MessageIdHeader, $"<{message.MessageId}>");
         Assert.EndsWith("@example.org", message.MessageId, StringComparison.Ordinal);
         Assert.Equal("Noon?", message.TextBody!.TrimEnd());
     }
@@ -122,7 +122,7 @@ public sealed class MimeComposerTests
     [Fact]
     public void Reply_SetsInReplyToAndReferences()
     {
-        var composed = Compose(new Draft { To = ["bob"], Body = "yes" }, inReplyTo: "parent123@example.org");
+        var composed = Compose(new Draft { To = ["bob"], Body = "yes" }, inReplyTo: "<parent123@example.org>");
 
         var message = Load(composed.Bytes);
 
@@ -145,5 +145,41 @@ public sealed class MimeComposerTests
         var message = Load(Compose(new Draft { ToEveryone = true, Body = "hello all" }).Bytes);
 
         Assert.Equal(["everyone@example.org"], message.To.Mailboxes.Select(m => m.Address));
+    }
+
+    [Theory]
+    [InlineData("one\ntwo")]
+    [InlineData("one\r\ntwo\r\n")]
+    [InlineData("ação\nnão")]
+    public void EveryLine_EndsWithCrlf(string body)
+    {
+        byte[] document = Compose(new Draft { To = ["bob"], Subject = "s", Body = body }).Bytes;
+
+        for (int i = 0; i < document.Length; i++)
+        {
+            Assert.False(document[i] == '\n' && (i == 0 || document[i - 1] != '\r'), $"bare LF at offset {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData("plain ascii\nlines", "7bit")]
+    [InlineData("café", "quoted-printable")]
+    [InlineData("bare\rcarriage return", "quoted-printable")]
+    public void BodyEncoding_IsSevenBitWhenItCanBe(string body, string expected)
+    {
+        var message = Load(Compose(new Draft { To = ["bob"], Body = body }).Bytes);
+
+        var part = Assert.IsType<TextPart>(message.Body);
+        Assert.Equal(expected, part.Headers[HeaderId.ContentTransferEncoding]?.Trim());
+    }
+
+    [Fact]
+    public void LongLine_IsQuotedPrintableSoNoLineExceeds998()
+    {
+        byte[] document = Compose(new Draft { To = ["bob"], Body = new string('x', 5000) }).Bytes;
+
+        string text = System.Text.Encoding.ASCII.GetString(document);
+        Assert.All(text.Split("\r\n"), line => Assert.True(line.Length <= 998, $"line of {line.Length}"));
+        Assert.Equal(new string('x', 5000), Load(document).TextBody!.TrimEnd());
     }
 }
