@@ -43,12 +43,15 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>carteiro serve</c> on <paramref name="dataPath"/> and a free port; waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <c>carteiro serve</c> on <paramref name="dataPath"/> and <paramref name="port"/> (a free
+    /// one when null); waits until it listens.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string dataPath, CancellationToken cancellationToken, int? port = null)
     {
         for (int attempt = 1; ; attempt++)
         {
-            var native = new IPEndPoint(IPAddress.Loopback, FreePort());
+            var native = new IPEndPoint(IPAddress.Loopback, port ?? FreePort());
             var server = Launch(native, "serve", "--data", dataPath, "--native", native.ToString(), "--password-iterations", "1000", "--log-level", "Warning");
             var exited = server._process.WaitForExitAsync(cancellationToken);
             var first = await Task.WhenAny(server._running.Task, exited).WaitAsync(StartTimeout, cancellationToken);
@@ -62,9 +65,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             int code = server.ExitCode;
             await server.DisposeAsync();
 
-            // Another process may have taken the port between our probe and the server's bind.
+            // Another process may have taken the port between our probe and the server's bind,
+            // or a fixed port may still be held by the process just killed.
             if (attempt < 5 && output.Contains("cannot listen", StringComparison.Ordinal))
             {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
                 continue;
             }
 
