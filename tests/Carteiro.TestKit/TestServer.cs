@@ -35,6 +35,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Host to connect to.</summary>
     public string Host => Native.Address.ToString();
 
+    /// <summary>The HTTP door's base address, such as <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri HttpBase => new($"http://{Server.HttpEndPoint}/");
+
     /// <summary>Native protocol port.</summary>
     public int Port => Native.Port;
 
@@ -52,6 +55,7 @@ public sealed class TestServer : IAsyncDisposable
         {
             DataPath = dataPath,
             Native = new IPEndPoint(IPAddress.Loopback, 0),
+            Http = new IPEndPoint(IPAddress.Loopback, 0),
             Options = options,
             LogLevel = LogLevel.Warning,
             ShutdownTimeout = TimeSpan.FromSeconds(5),

@@ -1,3 +1,4 @@
+using Carteiro.Protocols.Common;
 using Carteiro.Core.Errors;
 using Carteiro.Core.Mailboxes;
 using Carteiro.Core.Messages;
@@ -200,7 +201,7 @@ internal sealed partial class NativeSession
         {
             foreach (var folder in folders)
             {
-                NativeJson.WriteFolder(BeginData("* FOLDER "u8), folder);
+                MailJson.WriteFolder(BeginData("* FOLDER "u8), folder);
                 EndJsonLine();
             }
 
@@ -218,7 +219,7 @@ internal sealed partial class NativeSession
         {
             WireWriter.WriteUtf8(_output, command.Tag);
             WireWriter.Write(_output, " OK "u8);
-            NativeJson.WriteFolder(BeginJson(), folder);
+            MailJson.WriteFolder(BeginJson(), folder);
             EndJsonLine();
         }
     }
@@ -266,7 +267,7 @@ internal sealed partial class NativeSession
         {
             foreach (var item in page.Items)
             {
-                NativeJson.WriteSummary(BeginData("* ITEM "u8), item);
+                MailJson.WriteSummary(BeginData("* ITEM "u8), item);
                 EndJsonLine();
             }
 
@@ -315,7 +316,7 @@ internal sealed partial class NativeSession
         {
             var json = BeginData("* MESSAGE "u8);
             json.WriteStartObject();
-            NativeJson.WriteSummaryFields(json, detail.Summary);
+            MailJson.WriteSummaryFields(json, detail.Summary);
             json.WriteString("messageId"u8, detail.MessageIdHeader);
             json.WriteStartArray("attachments"u8);
             foreach (var attachment in detail.Attachments)
@@ -394,7 +395,7 @@ internal sealed partial class NativeSession
         {
             foreach (var item in items)
             {
-                NativeJson.WriteSummary(BeginData("* ITEM "u8), item);
+                MailJson.WriteSummary(BeginData("* ITEM "u8), item);
                 EndJsonLine();
             }
 
@@ -498,7 +499,7 @@ internal sealed partial class NativeSession
     {
         using (await LockAsync().ConfigureAwait(false))
         {
-            NativeJson.WriteSummary(BeginOk(tag), summary);
+            MailJson.WriteSummary(BeginOk(tag), summary);
             EndJsonLine();
         }
     }

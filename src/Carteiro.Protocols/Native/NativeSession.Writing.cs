@@ -1,3 +1,4 @@
+using Carteiro.Protocols.Common;
 using Carteiro.Core.Errors;
 using Carteiro.Core.Live;
 using Carteiro.Wire;
@@ -176,11 +177,11 @@ internal sealed partial class NativeSession
         switch (serverEvent)
         {
             case MailArrived mail:
-                NativeJson.WriteSummary(BeginData("* MAIL "u8), mail.Message);
+                MailJson.WriteSummary(BeginData("* MAIL "u8), mail.Message);
                 EndJsonLine();
                 break;
             case MessageChanged changed:
-                NativeJson.WriteSummary(BeginData("* UPDATE "u8), changed.Message);
+                MailJson.WriteSummary(BeginData("* UPDATE "u8), changed.Message);
                 EndJsonLine();
                 break;
             case MessageRemoved removed:

@@ -19,6 +19,11 @@ internal static class ServeCommand
             Description = $"Where the native protocol listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultNativePort})",
             DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultNativePort}",
         };
+        var http = new Option<string>("--http")
+        {
+            Description = $"Where the web app and HTTP API listen, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultHttpPort})",
+            DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultHttpPort}",
+        };
         var registration = new Option<string>("--registration")
         {
             Description = "Whether anyone may create an account: open or closed",
@@ -65,13 +70,18 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a Carteiro server (SQLite store in the data folder)")
         {
-            data, native, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
+            data, native, http, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!Endpoints.TryParseListen(parse.GetValue(native)!, out var nativeEndpoint, out string error))
             {
                 return Fail(ExitCodes.Usage, $"--native: {error}");
+            }
+
+            if (!Endpoints.TryParseListen(parse.GetValue(http)!, out var httpEndpoint, out error))
+            {
+                return Fail(ExitCodes.Usage, $"--http: {error}");
             }
 
             if (!TryParseSize(parse.GetValue(maxMessage)!, out long maxBytes))
@@ -99,6 +109,7 @@ internal static class ServeCommand
             {
                 DataPath = parse.GetValue(data)!,
                 Native = nativeEndpoint,
+                Http = httpEndpoint,
                 Options = options,
                 LogLevel = parse.GetValue(logLevel),
             };
@@ -143,6 +154,7 @@ internal static class ServeCommand
             var output = Console.Out;
             await output.WriteLineAsync($"carteiro {Version} is running").ConfigureAwait(false);
             await output.WriteLineAsync($"  native protocol  {server.NativeEndPoint?.ToString() ?? "off"}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  web and API      {(server.HttpEndPoint is { } web ? $"http://{web}/" : "off")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  data             {server.DataPath}").ConfigureAwait(false);
             await output.WriteLineAsync($"  registration     {(settings.Options.RegistrationOpen ? "open" : "closed")}").ConfigureAwait(false);
             await output.WriteLineAsync("Press Ctrl-C to stop.").ConfigureAwait(false);

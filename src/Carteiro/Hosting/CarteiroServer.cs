@@ -7,6 +7,7 @@ using Carteiro.Core.Storage;
 using Carteiro.Protocols.Common;
 using Carteiro.Protocols.Native;
 using Carteiro.Storage.Sqlite;
+using Carteiro.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -26,18 +27,23 @@ public sealed class CarteiroServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DataFolder _data;
     private readonly ListenOptions? _native;
+    private readonly ListenOptions? _http;
     private readonly SqliteMailStore _store;
 
-    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, ListenOptions? native)
+    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, ListenOptions? native, ListenOptions? http)
     {
         _app = app;
         _data = data;
         _store = store;
         _native = native;
+        _http = http;
     }
 
     /// <summary>Where the native protocol listens (the bound port when 0 was asked for).</summary>
     public IPEndPoint? NativeEndPoint => _native?.IPEndPoint;
+
+    /// <summary>Where HTTP listens (the bound port when 0 was asked for).</summary>
+    public IPEndPoint? HttpEndPoint => _http?.IPEndPoint;
 
     /// <summary>The data folder.</summary>
     public string DataPath => _data.Path;
@@ -95,7 +101,13 @@ public sealed class CarteiroServer : IAsyncDisposable
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
+            if (settings.Http is not null)
+            {
+                services.AddCarteiroWeb();
+            }
+
             ListenOptions? native = null;
+            ListenOptions? http = null;
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
@@ -107,11 +119,24 @@ public sealed class CarteiroServer : IAsyncDisposable
                         native = listen;
                     });
                 }
+
+                if (settings.Http is { } web)
+                {
+                    kestrel.Listen(web, listen => http = listen);
+                }
+
+                // Sends may carry a whole message; RequestLimits sets each request's own cap.
+                kestrel.Limits.MaxRequestBodySize = RequestBodyCeiling(options);
             });
 
             var app = builder.Build();
+            if (settings.Http is not null)
+            {
+                app.MapCarteiroWeb();
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new CarteiroServer(app, data, store, native);
+            return new CarteiroServer(app, data, store, native, http);
         }
         catch
         {
@@ -120,6 +145,8 @@ public sealed class CarteiroServer : IAsyncDisposable
             throw;
         }
     }
+
+    private static long RequestBodyCeiling(CarteiroOptions options) => options.MaxMessageSize / 3 * 4 + 1024 * 1024;
 
     /// <summary>Stops gracefully: stop accepting, finish what is in flight, close the store.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)

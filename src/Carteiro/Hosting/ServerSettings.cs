@@ -10,11 +10,17 @@ public sealed record ServerSettings
     /// <summary>The native protocol's default port.</summary>
     public const int DefaultNativePort = 4480;
 
+    /// <summary>The HTTP door's default port (web app, JSON API, live events).</summary>
+    public const int DefaultHttpPort = 4481;
+
     /// <summary>The data folder.</summary>
     public required string DataPath { get; init; }
 
     /// <summary>Where the native protocol listens; null turns it off.</summary>
     public IPEndPoint? Native { get; init; } = new(IPAddress.Loopback, DefaultNativePort);
+
+    /// <summary>Where HTTP (web app and JSON API) listens; null turns it off.</summary>
+    public IPEndPoint? Http { get; init; } = new(IPAddress.Loopback, DefaultHttpPort);
 
     /// <summary>Policy and limits.</summary>
     public CarteiroOptions Options { get; init; } = CarteiroOptions.Default;

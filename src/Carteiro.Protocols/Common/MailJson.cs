@@ -2,10 +2,13 @@ using System.Text.Json;
 using Carteiro.Core.Mailboxes;
 using Carteiro.Core.Messages;
 
-namespace Carteiro.Protocols.Native;
+namespace Carteiro.Protocols.Common;
 
-/// <summary>The JSON shapes of the native protocol (docs/PROTOCOL.md), written without intermediate objects.</summary>
-internal static class NativeJson
+/// <summary>
+/// The JSON shapes of messages and folders (docs/PROTOCOL.md, docs/HTTP-API.md), shared by the
+/// native and HTTP doors and written without intermediate objects.
+/// </summary>
+public static class MailJson
 {
     public static void WriteSummary(Utf8JsonWriter json, MessageSummary summary)
     {

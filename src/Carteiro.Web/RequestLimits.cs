@@ -1,0 +1,43 @@
+using Carteiro.Core;
+using Carteiro.Core.Errors;
+using Carteiro.Web.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Carteiro.Web;
+
+/// <summary>
+/// Caps request bodies before they are read: a send may carry a whole message (attachments as
+/// base64), everything else a few kilobytes. A declared length over the cap is refused at once;
+/// an undeclared one is cut off by Kestrel as it streams in.
+/// </summary>
+internal sealed partial class RequestLimits(RequestDelegate next, CarteiroOptions options, ILogger<RequestLimits> log)
+{
+    public const long SmallBody = 64 * 1024;
+
+    // Base64 grows content by a third; JSON field names and the text body's escaping need a margin.
+    private readonly long _sendBody = options.MaxMessageSize / 3 * 4 + 1024 * 1024;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        long limit = HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/messages", StringComparison.Ordinal) ? _sendBody : SmallBody;
+        if (request.ContentLength > limit)
+        {
+            LogTooLarge(log, request.Method, request.Path, request.ContentLength.Value, limit);
+            return Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCode.PayloadTooLarge.ToWire(),
+                $"the request body has {request.ContentLength} bytes; this endpoint takes at most {limit}");
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        return next(context);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Path} refused: body of {Length} bytes over the limit of {Limit}")]
+    private static partial void LogTooLarge(ILogger logger, string method, string path, long length, long limit);
+}

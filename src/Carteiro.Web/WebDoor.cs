@@ -1,0 +1,71 @@
+using Carteiro.Core.Errors;
+using Carteiro.Web.Api;
+using Carteiro.Web.Assets;
+using Carteiro.Web.Live;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Carteiro.Web;
+
+/// <summary>
+/// The HTTP door: the JSON API (docs/HTTP-API.md), live events, the OpenAPI description and the
+/// embedded web app, on the server's Kestrel host beside the native protocol.
+/// </summary>
+public static class WebDoor
+{
+    /// <summary>The server's version as the API reports it.</summary>
+    public static string Version { get; } = typeof(WebDoor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Registers what the door needs.</summary>
+    public static IServiceCollection AddCarteiroWeb(this IServiceCollection services)
+    {
+        services.AddSingleton<EventStreams>();
+        services.AddSingleton<EmbeddedAssets>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
+
+        // Malformed JSON or parameters throw, so ProblemMiddleware answers them like any refusal.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Carteiro HTTP API";
+            document.Info.Version = Version;
+            document.Info.Description = "Mail with email semantics over JSON; see docs/HTTP-API.md. Errors are RFC 9457 problem documents.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Adds the door's middleware and endpoints to <paramref name="app"/>.</summary>
+    public static void MapCarteiroWeb(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseMiddleware<RequestLimits>();
+
+        var streams = app.Services.GetRequiredService<EventStreams>();
+        app.Lifetime.ApplicationStopping.Register(() => streams.CloseAll("shutting-down"));
+
+        var api = app.MapGroup("/api");
+        AccountApi.Map(api);
+        MailApi.Map(api);
+        EventsApi.Map(api);
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+
+        var assets = app.Services.GetRequiredService<EmbeddedAssets>();
+        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, string? path) =>
+        {
+            if (path is not null && path.StartsWith("api/", StringComparison.Ordinal))
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCode.UnknownCommand.ToWire(),
+                    $"no API endpoint {context.Request.Method} /{path}").ConfigureAwait(false);
+            }
+            else if (!await assets.TryServeAsync(context, "/" + (path ?? "")).ConfigureAwait(false))
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", $"nothing at /{path}").ConfigureAwait(false);
+            }
+        }).ExcludeFromDescription();
+    }
+}
