@@ -5,9 +5,18 @@ using Carteiro.Benchmarks.Load;
 
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- load [--server HOST:PORT] [--senders 50] [--size 1024] [--duration 10] [--window 16] [--json FILE]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- micro [BenchmarkDotNet arguments]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- store [--concurrency 64] [--size 1024] [--duration 10]
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(LoadSettings).Assembly).Run(args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "store")
+{
+    var storeOptions = ParseOptions(args[1..]);
+    int Get(string name, int fallback) => storeOptions.TryGetValue(name, out string? value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+    await Carteiro.Benchmarks.Store.StoreBenchmark.RunAsync(Get("concurrency", 64), Get("size", 1024), TimeSpan.FromSeconds(Get("duration", 10)));
     return 0;
 }
 
