@@ -122,7 +122,11 @@ public sealed class CarteiroServer : IAsyncDisposable
 
                 if (settings.Http is { } web)
                 {
-                    kestrel.Listen(web, listen => http = listen);
+                    kestrel.Listen(web, listen =>
+                    {
+                        DeadPeerDetection.Apply(listen);
+                        http = listen;
+                    });
                 }
 
                 // Sends may carry a whole message; RequestLimits sets each request's own cap.
