@@ -5,10 +5,32 @@ using Carteiro.Benchmarks.Load;
 
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- load [--server HOST:PORT] [--senders 50] [--size 1024] [--duration 10] [--window 16] [--json FILE]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- micro [BenchmarkDotNet arguments]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- seed --data DIR [--messages 100000]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- first-screen [--url http://127.0.0.1:4481/] [--user bob] [--password P] [--runs 10]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- store [--concurrency 64] [--size 1024] [--duration 10]
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(LoadSettings).Assembly).Run(args[1..]);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "seed")
+{
+    var seedOptions = ParseOptions(args[1..]);
+    string dataPath = seedOptions.TryGetValue("data", out string? d) ? d : throw new ArgumentException("seed needs --data DIR");
+    int messages = seedOptions.TryGetValue("messages", out string? m) ? int.Parse(m, CultureInfo.InvariantCulture) : 100_000;
+    await Carteiro.Benchmarks.Store.SeedMailbox.RunAsync(dataPath, messages);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "first-screen")
+{
+    var webOptions = ParseOptions(args[1..]);
+    await Carteiro.Benchmarks.Web.FirstScreenBenchmark.RunAsync(
+        new Uri(webOptions.TryGetValue("url", out string? url) ? url : "http://127.0.0.1:4481/"),
+        webOptions.TryGetValue("user", out string? user) ? user : "bob",
+        webOptions.TryGetValue("password", out string? password) ? password : Carteiro.Benchmarks.Store.SeedMailbox.Password,
+        webOptions.TryGetValue("runs", out string? runs) ? int.Parse(runs, CultureInfo.InvariantCulture) : 10);
     return 0;
 }
 

@@ -55,17 +55,12 @@ public static class WebDoor
         app.MapOpenApi("/openapi/{documentName}.json");
 
         var assets = app.Services.GetRequiredService<EmbeddedAssets>();
-        app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Head], async (HttpContext context, string? path) =>
+
+        // Exactly the app's files: any other path finds no endpoint and gets a 404 problem.
+        foreach (string path in assets.Paths.Append("/"))
         {
-            if (path is not null && path.StartsWith("api/", StringComparison.Ordinal))
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCode.UnknownCommand.ToWire(),
-                    $"no API endpoint {context.Request.Method} /{path}").ConfigureAwait(false);
-            }
-            else if (!await assets.TryServeAsync(context, "/" + (path ?? "")).ConfigureAwait(false))
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not-found", $"nothing at /{path}").ConfigureAwait(false);
-            }
-        }).ExcludeFromDescription();
+            app.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context) =>
+                await assets.TryServeAsync(context, path).ConfigureAwait(false)).ExcludeFromDescription();
+        }
     }
 }

@@ -114,7 +114,10 @@ public sealed class AccountService : IDisposable
         var wait = _throttle.RetryAfter(address, name);
         if (wait > TimeSpan.Zero)
         {
-            Refuse.With(ErrorCode.Throttled, $"too many failed sign-ins; try again in {Math.Ceiling(wait.TotalSeconds)} s");
+            throw new CarteiroException(ErrorCode.Throttled, $"too many failed sign-ins; try again in {Math.Ceiling(wait.TotalSeconds)} s")
+            {
+                RetryAfter = wait,
+            };
         }
     }
 

@@ -17,4 +17,7 @@ public sealed class CarteiroException : Exception
 
     /// <summary>Names a refusal carries, such as the unknown recipients.</summary>
     public IReadOnlyList<string> Names { get; init; } = [];
+
+    /// <summary>For <see cref="ErrorCode.Throttled"/>: how long until a retry can succeed.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

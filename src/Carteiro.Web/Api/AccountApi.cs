@@ -59,21 +59,25 @@ internal static class AccountApi
         {
             await accounts.ChangePasswordAsync(caller.Account, body.OldPassword ?? "", body.NewPassword ?? "", ClientAddress.Of(context), context.RequestAborted).ConfigureAwait(false);
 
-            // Every login of the account was revoked; whoever changed the password stays signed in.
+            // Every login of the account was revoked; whoever changed the password stays signed in:
+            // a browser through a fresh cookie, a script through the new token in the answer.
             streams.CloseAccount(caller.Account.Id, "password-changed");
-            return TypedResults.Ok(await StartSessionAsync(context, accounts, caller.Account, caller.ViaCookie).ConfigureAwait(false));
+            var session = await StartSessionAsync(context, accounts, caller.Account, caller.ViaCookie).ConfigureAwait(false);
+            return TypedResults.Ok(session);
         }).WithSummary("Change your password: every other login is revoked");
     }
 
+    // The token goes into the cookie for browsers, or into the answer for scripts.
     private static async Task<SessionResponse> StartSessionAsync(HttpContext context, AccountService accounts, Account account, bool setCookie = true)
     {
         string token = await accounts.CreateTokenAsync(account, "web " + ClientAddress.Of(context), context.RequestAborted).ConfigureAwait(false);
         if (setCookie)
         {
             SessionCookie.Set(context, token);
+            return Describe(account, token);
         }
 
-        return Describe(account, token);
+        return Describe(account, token) with { Token = token };
     }
 
     private static SessionResponse Describe(Account account, string token) => new(account.Name, account.IsAdmin, Csrf.For(token));

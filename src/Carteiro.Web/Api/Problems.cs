@@ -34,8 +34,11 @@ internal static class Problems
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string detail, IReadOnlyList<string>? names = null)
     {
+        // Only what described the abandoned answer goes; security headers and Retry-After stay.
         var response = context.Response;
-        response.Clear();
+        response.Headers.ContentLength = null;
+        response.Headers.ContentDisposition = default;
+        response.Headers.ETag = default;
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
         response.Headers.CacheControl = "no-store";

@@ -5,8 +5,15 @@ using Carteiro.Core.Messages;
 
 namespace Carteiro.Web.Api;
 
-/// <summary>Who is signed in, and the value the browser echoes in <c>X-Carteiro-Csrf</c>.</summary>
-public sealed record SessionResponse(string User, bool Admin, string Csrf);
+/// <summary>
+/// Who is signed in, and the value the browser echoes in <c>X-Carteiro-Csrf</c>. <see cref="Token"/>
+/// is set only when a script changed its password: its old bearer token no longer works.
+/// </summary>
+public sealed record SessionResponse(string User, bool Admin, string Csrf)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Token { get; init; }
+}
 
 /// <summary>A new token for scripts.</summary>
 public sealed record TokenResponse(string Token);

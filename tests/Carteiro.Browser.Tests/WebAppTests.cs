@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+using Carteiro.TestKit;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Carteiro.Browser.Tests;
+
+/// <summary>The web app in Debian's chromium against a real server: what two people do with it.</summary>
+public sealed class WebAppTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string Password = Passwords.Default;
+
+    private async Task<(WebUser Alice, WebUser Bob)> TwoUsersAsync()
+    {
+        var alice = await fixture.Server.CreateUserAsync(UniqueName.Of("alice"));
+        var bob = await fixture.Server.CreateUserAsync(UniqueName.Of("bob"));
+        return (await WebUser.SignInAsync(fixture, alice.Name, Password), await WebUser.SignInAsync(fixture, bob.Name, Password));
+    }
+
+    [Fact]
+    public async Task AliceComposes_BobsOpenPageShowsItWithoutReload()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            string subject = "Lunch " + Guid.NewGuid().ToString("N")[..6];
+            await alice.ComposeAsync(bob.Name, subject, "Noon at the usual place?");
+
+            var row = bob.Row(subject);
+            await Expect(row).ToBeVisibleAsync();
+            await Expect(row).ToHaveClassAsync(new Regex(@"\bunread\b"));
+            await Expect(bob.ByTestId("unread-Inbox")).ToHaveTextAsync("1");
+            await Expect(bob.Page).ToHaveTitleAsync(new Regex(@"^\(1\)"));
+
+            await bob.OpenAsync(subject);
+            await Expect(bob.ByTestId("reading-body")).ToContainTextAsync("Noon at the usual place?");
+            await Expect(bob.ByTestId("reading-from")).ToContainTextAsync(alice.Name);
+            await Expect(row).Not.ToHaveClassAsync(new Regex(@"\bunread\b"));
+
+            alice.AssertNoProblems();
+            bob.AssertNoProblems();
+        }
+    }
+
+    [Fact]
+    public async Task Reply_ReachesTheSenderLive_AndDeleteSearchAndSignOutWork()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            string subject = "Question " + Guid.NewGuid().ToString("N")[..6];
+            await alice.ComposeAsync(bob.Name, subject, "Is the pelican-shaped kite ready?");
+            await bob.OpenAsync(subject);
+
+            await bob.ByTestId("reply-button").ClickAsync();
+            await Expect(bob.ByTestId("compose-subject")).ToHaveValueAsync(new Regex("^Re: " + Regex.Escape(subject)));
+            await bob.ByTestId("compose-body").FillAsync("Yes, tomorrow.");
+            await bob.ByTestId("compose-send").ClickAsync();
+            await Expect(bob.ByTestId("compose-form")).ToBeHiddenAsync();
+
+            await Expect(alice.Row("Re: " + subject)).ToBeVisibleAsync();
+            await alice.OpenAsync("Re: " + subject);
+            await Expect(alice.ByTestId("reading-body")).ToContainTextAsync("Yes, tomorrow.");
+
+            // Search finds it by a word of the body.
+            await bob.ByTestId("search-input").FillAsync("pelican");
+            await bob.ByTestId("search-input").PressAsync("Enter");
+            await Expect(bob.Row(subject)).ToBeVisibleAsync();
+
+            // Delete moves it to Trash.
+            await bob.GoToFolderAsync("Inbox");
+            await bob.OpenAsync(subject);
+            await bob.ByTestId("delete-button").ClickAsync();
+            await Expect(bob.Row(subject)).ToHaveCountAsync(0);
+            await bob.GoToFolderAsync("Trash");
+            await Expect(bob.Row(subject)).ToBeVisibleAsync();
+
+            // Alice sees Bob online, then offline once he signs out.
+            var bobOnline = alice.ByTestId("who-list").Locator("li").Filter(new LocatorFilterOptions { HasText = bob.Name });
+            await Expect(bobOnline).ToHaveCountAsync(1);
+            await bob.ByTestId("signout-button").ClickAsync();
+            await Expect(bob.ByTestId("signin-form")).ToBeVisibleAsync();
+            await Expect(bobOnline).ToHaveCountAsync(0);
+
+            // The old session is gone for good: a reload shows the sign-in form.
+            await bob.Page.ReloadAsync();
+            await Expect(bob.ByTestId("signin-form")).ToBeVisibleAsync();
+
+            alice.AssertNoProblems();
+            bob.AssertNoProblems();
+        }
+    }
+
+    [Fact]
+    public async Task Attachment_UploadedByAlice_DownloadsByteForByteForBob()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            byte[] content = new byte[150_000];
+            new Random(7).NextBytes(content);
+            string folder = TempFolder.Create("carteiro-upload");
+            try
+            {
+                string file = Path.Combine(folder, "relatório.bin");
+                await File.WriteAllBytesAsync(file, content, TestContext.Current.CancellationToken);
+                string subject = "Files " + Guid.NewGuid().ToString("N")[..6];
+                await alice.ComposeAsync(bob.Name, subject, "see attached", file);
+
+                await bob.OpenAsync(subject);
+                var link = bob.ByTestId("attachment-link");
+                await Expect(link).ToContainTextAsync("relatório.bin");
+                var download = await bob.Page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+                Assert.Equal("relatório.bin", download.SuggestedFilename);
+                string saved = Path.Combine(folder, "downloaded.bin");
+                await download.SaveAsAsync(saved);
+                Assert.Equal(content, await File.ReadAllBytesAsync(saved, TestContext.Current.CancellationToken));
+            }
+            finally
+            {
+                TempFolder.Delete(folder);
+            }
+
+            alice.AssertNoProblems();
+            bob.AssertNoProblems();
+        }
+    }
+
+    [Fact]
+    public async Task ScriptInSubjectAndBody_IsShownAsTextAndNeverRuns()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            const string subject = "<script>window.__pwned = 1</script>\"><img src=x onerror=\"window.__pwned = 2\">";
+            const string body = "<img src=x onerror=\"window.__pwned = 3\"><script>window.__pwned = 4</script>\n\"><svg onload=\"window.__pwned = 5\">";
+            await alice.ComposeAsync(bob.Name, subject, body);
+
+            await Expect(bob.Row("window.__pwned = 1")).ToBeVisibleAsync();
+            await bob.Row("window.__pwned = 1").First.ClickAsync();
+            await Expect(bob.ByTestId("reading-subject")).ToHaveTextAsync(subject);
+            await Expect(bob.ByTestId("reading-body")).ToContainTextAsync("<script>window.__pwned = 4</script>");
+
+            Assert.Null(await bob.Page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+            Assert.Null(await alice.Page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+            Assert.Equal(0, await bob.Page.Locator("img[src='x'], svg[onload]").CountAsync());
+            bob.AssertNoProblems();
+        }
+    }
+
+    [Fact]
+    public async Task SignedInPage_CannotReadAnotherUsersMailThroughTheApiByGuessingIds()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            string subject = "Private " + Guid.NewGuid().ToString("N")[..6];
+            await alice.ComposeAsync(bob.Name, subject, "for bob only");
+            await Expect(bob.Row(subject)).ToBeVisibleAsync();
+            string? bobsId = await bob.Row(subject).First.GetAttributeAsync("data-id");
+            Assert.NotNull(bobsId);
+
+            // Alice's own page asks for Bob's copy by id, and for an id nobody has: the answers match.
+            var statuses = await alice.Page.EvaluateAsync<int[]>(
+                "async (id) => Promise.all([id, '999999999'].map(i => fetch(`/api/messages/${i}?peek=true`).then(r => r.status)))", bobsId);
+            var own = await alice.Page.EvaluateAsync<int>("async () => (await fetch('/api/folders')).status");
+
+            Assert.Equal(200, own);
+            Assert.DoesNotContain(200, statuses);
+            Assert.All(statuses, s => Assert.Equal(404, s));
+        }
+    }
+
+    [Fact]
+    public async Task PhoneWidth_InboxAndReadingPaneAreUsable()
+    {
+        var alice = await fixture.Server.CreateUserAsync(UniqueName.Of("alice"));
+        var bob = await fixture.Server.CreateUserAsync(UniqueName.Of("bob"));
+        await using var sender = await WebUser.SignInAsync(fixture, alice.Name, Password);
+        await using var phone = await WebUser.SignInAsync(fixture, bob.Name, Password, new ViewportSize { Width = 390, Height = 844 });
+        string subject = "Small screen " + Guid.NewGuid().ToString("N")[..6];
+        await sender.ComposeAsync(bob.Name, subject, "fits?");
+
+        await phone.OpenAsync(subject);
+        await Expect(phone.ByTestId("reading-body")).ToBeInViewportAsync();
+        int width = await phone.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the page is {width} px wide on a 390 px screen");
+        phone.AssertNoProblems();
+    }
+}
