@@ -9,7 +9,7 @@ namespace Carteiro.Storage.Sqlite;
 /// </summary>
 internal sealed class ReaderPool : IDisposable
 {
-    private const int MaxIdle = 16;
+    private const int MaxIdle = 256;
     private readonly string _connectionString;
     private readonly ConcurrentBag<Reader> _idle = [];
 

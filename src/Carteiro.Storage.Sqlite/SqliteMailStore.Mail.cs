@@ -22,7 +22,7 @@ public sealed partial class SqliteMailStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FolderInfo>>(Read(r =>
+        ReadAsync<IReadOnlyList<FolderInfo>>(r =>
         {
             var folders = new List<FolderInfo>();
             // Standard folders first, in their usual order, then the rest by name.
@@ -36,7 +36,11 @@ public sealed partial class SqliteMailStore
             }
 
             return folders;
-        }));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<FolderInfo?> GetFolderAsync(long accountId, string name, CancellationToken cancellationToken) =>
+        ReadAsync(r => FindFolder(r, accountId, name), cancellationToken);
 
     /// <inheritdoc />
     public async Task<FolderInfo> CreateFolderAsync(long accountId, string name, CancellationToken cancellationToken)
@@ -63,7 +67,7 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
-    public Task<MessagePage?> ListAsync(long accountId, ListQuery query, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<MessagePage?> ListAsync(long accountId, ListQuery query, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         if (FindFolder(r, accountId, query.Folder) is not { } folder)
         {
@@ -77,7 +81,7 @@ public sealed partial class SqliteMailStore
             folder.Id, query.BeforeUid ?? long.MaxValue, query.UnreadOnly ? (long)MessageFlags.Seen : 0L,
             Math.Clamp(query.Limit, 1, MaxPage), Math.Max(0, query.Offset));
         return new MessagePage(folder, SummaryRows.ReadAll(command));
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken)
@@ -88,7 +92,7 @@ public sealed partial class SqliteMailStore
             return Task.FromResult<IReadOnlyList<MessageSummary>>([]);
         }
 
-        return Task.FromResult<IReadOnlyList<MessageSummary>>(Read(r =>
+        return ReadAsync<IReadOnlyList<MessageSummary>>(r =>
         {
             long folderId = 0;
             if (query.Folder is not null)
@@ -108,7 +112,7 @@ public sealed partial class SqliteMailStore
             var command = r.Command(sql, "$q", "$a", "$f", "$l", "$o").WithAll(
                 match, accountId, folderId, Math.Clamp(query.Limit, 1, MaxPage), Math.Max(0, query.Offset));
             return SummaryRows.ReadAll(command);
-        }));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -151,7 +155,7 @@ public sealed partial class SqliteMailStore
     }
 
     /// <inheritdoc />
-    public Task<MessageDetail?> GetAsync(long accountId, long id, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<MessageDetail?> GetAsync(long accountId, long id, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         string sql = "SELECT " + SummaryRows.Columns + ", m.body, m.attachments, m.message_id_header" + SummaryRows.From + "WHERE e.id = $id AND e.account_id = $a";
         using var row = r.Command(sql, "$id", "$a").With(id, accountId).ExecuteReader();
@@ -162,15 +166,15 @@ public sealed partial class SqliteMailStore
 
         int n = SummaryRows.ColumnCount;
         return new MessageDetail(SummaryRows.Read(row), row.GetString(n), AttachmentJson.Read(row.GetString(n + 1)), row.GetString(n + 2));
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<byte[]?> GetMimeAsync(long accountId, long id, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<byte[]?> GetMimeAsync(long accountId, long id, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         using var row = r.Command("SELECT m.mime FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id AND e.account_id = $a", "$id", "$a")
             .With(id, accountId).ExecuteReader();
         return row.Read() ? (byte[])row.GetValue(0) : null;
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
     public Task<MessageSummary?> SetFlagsAsync(long accountId, long id, MessageFlags add, MessageFlags remove, CancellationToken cancellationToken) =>

@@ -64,6 +64,40 @@ public sealed partial class SqliteMailStore : IMailStore
         return queue.ExecuteAsync(writer => writer.Guarded(work), cancellationToken);
     }
 
+    // Reads run on the caller's thread, but no more of them at once than the machine can use:
+    // beyond that, SQLite's mutexes and the handles' reference counts cost more than they give.
+    private readonly SemaphoreSlim _readSlots = new(Math.Max(4, Environment.ProcessorCount * 2));
+
+    private Task<T> ReadAsync<T>(Func<Reader, T> work, CancellationToken cancellationToken)
+    {
+        if (_readSlots.Wait(0, CancellationToken.None))
+        {
+            try
+            {
+                return Task.FromResult(Read(work));
+            }
+            finally
+            {
+                _readSlots.Release();
+            }
+        }
+
+        return WaitForSlotAsync();
+
+        async Task<T> WaitForSlotAsync()
+        {
+            await _readSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return Read(work);
+            }
+            finally
+            {
+                _readSlots.Release();
+            }
+        }
+    }
+
     private T Read<T>(Func<Reader, T> work)
     {
         var pool = _readers ?? throw new InvalidOperationException("the store is not initialized");
@@ -87,6 +121,7 @@ public sealed partial class SqliteMailStore : IMailStore
         _queue = null;
         _writer = null;
         _readers = null;
+        _readSlots.Dispose();
         SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
     }
@@ -103,28 +138,28 @@ public sealed partial class SqliteMailStore : IMailStore
         new(row.GetInt64(0), row.GetString(1), row.GetInt64(2) != 0, Sql.FromUnixMs(row.GetInt64(3)));
 
     /// <inheritdoc />
-    public Task<Account?> FindAccountAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<Account?> FindAccountAsync(string name, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         using var row = r.Command($"SELECT {AccountColumns} FROM accounts WHERE name_key = $k", "$k").With(UserName.Normalize(name)).ExecuteReader();
         return row.Read() ? ReadAccount(row) : null;
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<AccountCredentials?> FindCredentialsAsync(string name, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<AccountCredentials?> FindCredentialsAsync(string name, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         using var row = r.Command($"SELECT {AccountColumns}, password_hash FROM accounts WHERE name_key = $k", "$k").With(UserName.Normalize(name)).ExecuteReader();
         return row.Read() ? new AccountCredentials(ReadAccount(row), row.GetString(4)) : null;
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Account?> GetAccountAsync(long accountId, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<Account?> GetAccountAsync(long accountId, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         using var row = r.Command($"SELECT {AccountColumns} FROM accounts WHERE id = $id", "$id").With(accountId).ExecuteReader();
         return row.Read() ? ReadAccount(row) : null;
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Account>>(Read(r =>
+    public Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken) => ReadAsync<IReadOnlyList<Account>>(r =>
     {
         var accounts = new List<Account>();
         using var row = r.Command($"SELECT {AccountColumns} FROM accounts ORDER BY name_key").ExecuteReader();
@@ -134,11 +169,11 @@ public sealed partial class SqliteMailStore : IMailStore
         }
 
         return accounts;
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> CompleteNamesAsync(string prefix, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(Read(r =>
+        ReadAsync<IReadOnlyList<string>>(r =>
         {
             string key = UserName.Normalize(prefix);
             var names = new List<string>();
@@ -151,7 +186,7 @@ public sealed partial class SqliteMailStore : IMailStore
             }
 
             return names;
-        }));
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> SetPasswordAsync(long accountId, string passwordHash, CancellationToken cancellationToken) =>
@@ -174,12 +209,12 @@ public sealed partial class SqliteMailStore : IMailStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Account?> FindTokenAsync(byte[] digest, CancellationToken cancellationToken) => Task.FromResult(Read(r =>
+    public Task<Account?> FindTokenAsync(byte[] digest, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         using var row = r.Command("SELECT a.id, a.name, a.is_admin, a.created_at FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.digest = $d", "$d")
             .With(digest).ExecuteReader();
         return row.Read() ? ReadAccount(row) : null;
-    }));
+    }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RemoveTokenAsync(byte[] digest, CancellationToken cancellationToken) =>

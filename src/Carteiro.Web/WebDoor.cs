@@ -23,6 +23,7 @@ public static class WebDoor
     {
         services.AddSingleton<EventStreams>();
         services.AddSingleton<EmbeddedAssets>();
+        services.AddSingleton<FolderPageCache>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 
         // Malformed JSON or parameters throw, so ProblemMiddleware answers them like any refusal.

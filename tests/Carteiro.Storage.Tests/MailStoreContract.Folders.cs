@@ -23,6 +23,24 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task GetFolder_FindsByNameWithoutCaseAndTracksEveryChange()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        var before = await Store.GetFolderAsync(bob.Id, "inbox", Ct);
+
+        await SendAsync(Mail(alice, to: ["bob"]));
+        var after = await Store.GetFolderAsync(bob.Id, "INBOX", Ct);
+
+        Assert.NotNull(before);
+        Assert.NotNull(after);
+        Assert.Equal(("Inbox", 0, 1), (before.Name, before.Total, after.Total));
+        Assert.True(after.HighestModSeq > before.HighestModSeq, "a new message raises the folder's modification sequence");
+        Assert.Null(await Store.GetFolderAsync(bob.Id, "Nowhere", Ct));
+        Assert.Null(await Store.GetFolderAsync(alice.Id + bob.Id + 1000, "Inbox", Ct));
+    }
+
+    [Fact]
     public async Task CreateFolder_StartsEmptyAndIsListedAfterTheStandardOnes()
     {
         var bob = await AccountAsync("bob");

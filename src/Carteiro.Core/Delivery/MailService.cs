@@ -183,6 +183,11 @@ public sealed class MailService
     public Task<IReadOnlyList<FolderInfo>> FoldersAsync(Account account, CancellationToken cancellationToken) =>
         _store.GetFoldersAsync(account.Id, cancellationToken);
 
+    /// <summary>One folder with its counts and modification sequence.</summary>
+    public async Task<FolderInfo> FolderAsync(Account account, string name, CancellationToken cancellationToken) =>
+        await _store.GetFolderAsync(account.Id, name, cancellationToken).ConfigureAwait(false)
+        ?? throw new CarteiroException(ErrorCode.NoSuchFolder, $"no folder named '{name}'");
+
     /// <summary>Creates a folder.</summary>
     public Task<FolderInfo> CreateFolderAsync(Account account, string name, CancellationToken cancellationToken) =>
         _store.CreateFolderAsync(account.Id, name, cancellationToken);

@@ -66,6 +66,9 @@ public interface IMailStore : IAsyncDisposable
     /// <summary>The account's folders with counts.</summary>
     Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken);
 
+    /// <summary>One folder by name (without regard to case) with its counts; null when there is none.</summary>
+    Task<FolderInfo?> GetFolderAsync(long accountId, string name, CancellationToken cancellationToken);
+
     /// <summary>Creates a folder; returns the existing one if the name is taken.</summary>
     Task<FolderInfo> CreateFolderAsync(long accountId, string name, CancellationToken cancellationToken);
 

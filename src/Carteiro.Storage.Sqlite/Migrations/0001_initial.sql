@@ -35,7 +35,9 @@ CREATE TABLE folders (
 );
 CREATE INDEX folders_special ON folders (special, account_id);
 
--- A message is stored once, however many folders it is filed in.
+-- A message is stored once, however many folders it is filed in. The large columns come last:
+-- SQLite reads a row's columns in order, so a list that needs only the summary columns never
+-- walks through a body or document (or its overflow pages) to reach them.
 CREATE TABLE messages (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     sender_id         INTEGER,
@@ -43,19 +45,19 @@ CREATE TABLE messages (
     client_id         TEXT,
     date              INTEGER NOT NULL,
     subject           TEXT    NOT NULL,
-    body              TEXT    NOT NULL,
     snippet           TEXT    NOT NULL,
     to_names          TEXT    NOT NULL,
     cc_names          TEXT    NOT NULL,
     bcc_names         TEXT    NOT NULL,
     everyone          INTEGER NOT NULL,
-    names             TEXT    NOT NULL,
-    attachments       TEXT    NOT NULL,
     attachment_count  INTEGER NOT NULL,
     size              INTEGER NOT NULL,
     in_reply_to       INTEGER,
     thread_id         INTEGER,
     message_id_header TEXT    NOT NULL,
+    names             TEXT    NOT NULL,
+    attachments       TEXT    NOT NULL,
+    body              TEXT    NOT NULL,
     mime              BLOB    NOT NULL
 );
 CREATE UNIQUE INDEX messages_client_id ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;

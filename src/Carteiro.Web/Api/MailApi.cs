@@ -24,13 +24,35 @@ internal static class MailApi
             return (IReadOnlyList<FolderResponse>)[.. folders.Select(FolderResponse.From)];
         }).WithSummary("Your folders with their counts");
 
-        api.MapGet("/folders/{name}/messages", async (string name, int? limit, long? before, bool? unread, WebCaller caller, MailService mail, HttpContext context) =>
+        api.MapGet("/folders/{name}/messages", async (string name, int? limit, long? before, bool? unread, WebCaller caller, MailService mail, FolderPageCache cache, HttpContext context) =>
         {
             int size = Math.Clamp(limit ?? 50, 1, MaxPageSize);
+
+            // The folder's state decides the page: unchanged state, unchanged answer (304 or cache).
+            var folder = await mail.FolderAsync(caller.Account, name, context.RequestAborted).ConfigureAwait(false);
+            string etag = $"\"{folder.Id:x}-{folder.HighestModSeq:x}-{folder.Total:x}\"";
+            var headers = context.Response.Headers;
+            headers.ETag = etag;
+            headers.CacheControl = "private, no-cache";
+            if (context.Request.Headers.IfNoneMatch == etag)
+            {
+                return Results.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            var key = new FolderPageCache.PageKey(caller.Account.Id, folder.Id, size, before, unread ?? false);
+            if (cache.TryGet(key, folder.HighestModSeq, folder.Total, out byte[] cached))
+            {
+                return Results.Bytes(cached, "application/json; charset=utf-8");
+            }
+
             var page = await mail.ListAsync(caller.Account, new ListQuery(name, size, 0, before, unread ?? false), context.RequestAborted).ConfigureAwait(false);
             long? next = page.Items.Count == size ? page.Items[^1].Uid : null;
-            return new PageResponse(FolderResponse.From(page.Folder), [.. page.Items.Select(SummaryResponse.Of)], next);
-        }).WithSummary("A page of a folder, newest first");
+            byte[] json = new SummaryListResult(page.Items, page.Folder, next).ToBytes();
+
+            // Filed under the state the rows were read at, which may be newer than the lookup's.
+            cache.Set(key, page.Folder.HighestModSeq, page.Folder.Total, json);
+            return Results.Bytes(json, "application/json; charset=utf-8");
+        }).Produces<PageResponse>().WithSummary("A page of a folder, newest first (ETag: If-None-Match answers 304 while the folder is unchanged)");
 
         api.MapGet("/messages/{id:long}", async (long id, bool? peek, WebCaller caller, MailService mail, HttpContext context) =>
         {
@@ -107,8 +129,8 @@ internal static class MailApi
         {
             var query = new SearchQuery(AccountApi.Required(q, "q (the text to search for)"), folder, Math.Clamp(limit ?? 50, 1, MaxPageSize), Math.Max(0, offset ?? 0));
             var found = await mail.SearchAsync(caller.Account, query, context.RequestAborted).ConfigureAwait(false);
-            return new SearchResponse([.. found.Select(SummaryResponse.Of)]);
-        }).WithSummary("Full-text search over subject, body and names");
+            return new SummaryListResult(found);
+        }).Produces<SearchResponse>().WithSummary("Full-text search over subject, body and names, newest first");
 
         api.MapGet("/who", (WebCaller caller, MailService mail) =>
             (IReadOnlyList<OnlineResponse>)[.. mail.Online().Select(OnlineResponse.From)])
