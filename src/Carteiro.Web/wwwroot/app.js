@@ -229,6 +229,10 @@ function resetAppData() {
 }
 
 async function enterApp(session) {
+  // Ask for the first page before touching the DOM, so the request overlaps the layout work below.
+  state.prefetch = { url: `/api/folders/Inbox/messages?limit=${PAGE_SIZE}`, promise: null };
+  state.prefetch.promise = api('GET', state.prefetch.url);
+  state.prefetch.promise.catch(() => {});
   state.csrf = session.csrf;
   state.user = session.user;
   state.admin = !!session.admin;
@@ -239,9 +243,10 @@ async function enterApp(session) {
   const allowed = state.server?.broadcast === 'everyone' || (state.server?.broadcast === 'admins' && state.admin);
   $('everyone-row').hidden = !allowed;
   setupNotifyButton();
+  // The list is what the person waits for: ask for it first, and everything else alongside.
+  const list = selectFolder('Inbox', { focus: false });
   startEvents();
-  await Promise.allSettled([loadFolders(), loadWho()]);
-  await selectFolder('Inbox', { focus: false });
+  await Promise.allSettled([list, loadFolders(), loadWho()]);
 }
 
 function sessionLost() {
@@ -428,7 +433,9 @@ async function loadPage() {
     } else {
       let url = `/api/folders/${enc(state.folder)}/messages?limit=${PAGE_SIZE}`;
       if (state.next !== null && state.next !== undefined) url += `&before=${enc(state.next)}`;
-      const data = await api('GET', url);
+      const prefetched = state.prefetch?.url === url ? state.prefetch.promise : null;
+      state.prefetch = null;
+      const data = await (prefetched ?? api('GET', url));
       if (gen !== state.listGen) return;
       items = data?.items || [];
       next = data?.next ?? null;
@@ -1442,17 +1449,21 @@ function wire() {
 }
 
 async function boot() {
+  // Both questions go out before anything else runs; neither waits for the other.
+  const server = api('GET', '/api/server', undefined, { quiet401: true });
+  const session = api('GET', '/api/session', undefined, { quiet401: true });
+  server.catch(() => {});
+  session.catch(() => {});
   wire();
   setPane('list');
   try {
-    state.server = await api('GET', '/api/server', undefined, { quiet401: true });
+    state.server = await server;
   } catch (err) {
     state.server = null;
     showError(err);
   }
   try {
-    const session = await api('GET', '/api/session', undefined, { quiet401: true });
-    await enterApp(session);
+    await enterApp(await session);
   } catch (err) {
     showSignIn();
     if (err.status !== 401) showError(err);
