@@ -75,6 +75,14 @@ internal static class FirstScreenBenchmark
             {
                 warm.Add(elapsed);
             }
+
+            if (run == runs && Environment.GetEnvironmentVariable("CARTEIRO_BENCH_TRACE") is not null)
+            {
+                Console.WriteLine(await tab.EvaluateAsync<string>("""
+                    () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource'), ...performance.getEntriesByType('paint')]
+                        .map(e => `${e.name.replace(location.origin, '')}  start ${e.startTime.toFixed(0)}  response ${(e.responseStart ?? 0).toFixed(0)}-${(e.responseEnd ?? 0).toFixed(0)}  interactive ${(e.domInteractive ?? 0).toFixed(0)}`).join('\n')
+                    """));
+            }
         }
 
         warm.Sort();
