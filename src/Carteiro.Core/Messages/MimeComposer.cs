@@ -9,9 +9,9 @@ namespace Carteiro.Core.Messages;
 /// </summary>
 public static class MimeComposer
 {
-    // RFC 5322 section 2.1: lines end with CRLF, whatever platform wrote them. IMAP and POP3
-    // serve these bytes as they are, so they are right from the start.
-    private static readonly FormatOptions WireFormat = CreateWireFormat();
+    // MimeKit writes LF line endings here (its filters to CRLF cost more than the rest of the
+    // document); ToCrlf then gives the RFC 5322 line endings that IMAP and POP3 serve as they are.
+    private static readonly FormatOptions LfFormat = CreateLfFormat();
 
     /// <summary>A built document with the facts the store keeps beside it.</summary>
     /// <param name="Bytes">The RFC 5322 document, CRLF line endings.</param>
@@ -88,15 +88,55 @@ public static class MimeComposer
         }
 
         using var output = new MemoryStream(draft.Body.Length + 1024);
-        message.WriteTo(WireFormat, output);
-        return new Composed(output.ToArray(), $"<{message.MessageId}>", attachments);
+        message.WriteTo(LfFormat, output);
+        return new Composed(ToCrlf(output.GetBuffer().AsSpan(0, (int)output.Length)), $"<{message.MessageId}>", attachments);
     }
 
-    private static FormatOptions CreateWireFormat()
+    private static FormatOptions CreateLfFormat()
     {
         var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = NewLineFormat.Dos;
+        format.NewLineFormat = NewLineFormat.Unix;
         return format;
+    }
+
+    /// <summary>
+    /// Turns every bare LF into CRLF in one pass. Safe on the whole document because every part is
+    /// 7-bit text, quoted-printable or base64: no raw binary holds an LF byte of its own.
+    /// </summary>
+    internal static byte[] ToCrlf(ReadOnlySpan<byte> document)
+    {
+        int bare = 0;
+        for (int i = document.IndexOf((byte)'\n'); i >= 0;)
+        {
+            if (i == 0 || document[i - 1] != '\r')
+            {
+                bare++;
+            }
+
+            int next = document[(i + 1)..].IndexOf((byte)'\n');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        var result = new byte[document.Length + bare];
+        int written = 0;
+        int start = 0;
+        for (int i = document.IndexOf((byte)'\n'); i >= 0;)
+        {
+            document[start..i].CopyTo(result.AsSpan(written));
+            written += i - start;
+            if (i == 0 || document[i - 1] != '\r')
+            {
+                result[written++] = (byte)'\r';
+            }
+
+            result[written++] = (byte)'\n';
+            start = i + 1;
+            int next = document[start..].IndexOf((byte)'\n');
+            i = next < 0 ? -1 : start + next;
+        }
+
+        document[start..].CopyTo(result.AsSpan(written));
+        return result;
     }
 
     // ASCII without NUL or bare CR, every line at most 998 octets (RFC 5322 2.1.1).

@@ -182,4 +182,15 @@ public sealed class MimeComposerTests
         Assert.All(text.Split("\r\n"), line => Assert.True(line.Length <= 998, $"line of {line.Length}"));
         Assert.Equal(new string('x', 5000), Load(document).TextBody!.TrimEnd());
     }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("a", "a")]
+    [InlineData("\n", "\r\n")]
+    [InlineData("a\nb\r\nc\n", "a\r\nb\r\nc\r\n")]
+    [InlineData("\n\n\r\n\r", "\r\n\r\n\r\n\r")]
+    public void ToCrlf_TurnsOnlyBareLineFeedsIntoCrlf(string input, string expected)
+    {
+        Assert.Equal(expected, System.Text.Encoding.ASCII.GetString(MimeComposer.ToCrlf(System.Text.Encoding.ASCII.GetBytes(input))));
+    }
 }
