@@ -84,15 +84,22 @@ public sealed partial class SqliteMailStore
     }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken)
     {
         string match = ToFtsQuery(query.Text);
         if (match.Length == 0)
         {
-            return Task.FromResult<IReadOnlyList<MessageSummary>>([]);
+            return [];
         }
 
-        return ReadAsync<IReadOnlyList<MessageSummary>>(r =>
+        // Sends are indexed after they are acknowledged: whatever is still pending is indexed
+        // first, so a search finds every message stored before it began.
+        if (_writer is { PendingIndexHint: > 0 })
+        {
+            await WriteAsync(w => w.IndexAllPending(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ReadAsync<IReadOnlyList<MessageSummary>>(r =>
         {
             long folderId = 0;
             if (query.Folder is not null)

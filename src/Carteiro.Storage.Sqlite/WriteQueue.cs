@@ -14,6 +14,10 @@ internal sealed class WriteQueue : IDisposable
     private const int MaxBatch = 2048;
     private const int MaxQueued = 20_000;
 
+    // Indexing waits for a quiet moment this long: between two batches of a busy writer the queue
+    // is often empty for an instant, and a small index transaction there costs more than it saves.
+    private static readonly TimeSpan IndexWhenQuietFor = TimeSpan.FromMilliseconds(50);
+
     private readonly ConcurrentQueue<WriteOp> _queue = new();
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly SemaphoreSlim _capacity = new(MaxQueued, MaxQueued);
@@ -44,8 +48,14 @@ internal sealed class WriteQueue : IDisposable
         var batch = new List<WriteOp>(MaxBatch);
         while (true)
         {
-            _signal.Wait();
+            bool woken = _signal.Wait(_writer.PendingIndexHint > 0 ? IndexWhenQuietFor : Timeout.InfiniteTimeSpan);
             _signal.Reset();
+            if (!woken)
+            {
+                IndexPendingChunk();
+                continue;
+            }
+
             while (true)
             {
                 batch.Clear();
@@ -61,12 +71,33 @@ internal sealed class WriteQueue : IDisposable
 
                 Commit(batch);
                 _capacity.Release(batch.Count);
+
+                // Under sustained load the queue never empties: index in batches of our own anyway,
+                // so the backlog (and the work a search must do first) stays small.
+                if (_writer.PendingIndexHint >= Writer.IndexBatchThreshold)
+                {
+                    IndexPendingChunk();
+                }
             }
 
             if (_stopping && _queue.IsEmpty)
             {
                 return;
             }
+        }
+    }
+
+    // Indexing failures must not stop the writer; the pending rows stay and a search indexes them
+    // (and reports the failure to its caller) or the next start does.
+    private bool IndexPendingChunk()
+    {
+        try
+        {
+            return _writer.IndexPendingChunk();
+        }
+        catch (SqliteException)
+        {
+            return false;
         }
     }
 

@@ -26,7 +26,6 @@ internal sealed partial class Writer : IDisposable
     private readonly SqliteCommand _bumpSpecial;
     private readonly SqliteCommand _findByClientId;
     private readonly SqliteCommand _insertMessage;
-    private readonly SqliteCommand _insertFts;
     private readonly SqliteCommand _insertEntry;
     private readonly SqliteCommand _entryState;
     private readonly SqliteCommand _summaryById;
@@ -69,7 +68,6 @@ internal sealed partial class Writer : IDisposable
             VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18)
             RETURNING id
             """, "$p0", "$p1", "$p2", "$p3", "$p4", "$p5", "$p6", "$p7", "$p8", "$p9", "$p10", "$p11", "$p12", "$p13", "$p14", "$p15", "$p16", "$p17", "$p18");
-        _insertFts = Sql.Prepare(connection, "INSERT INTO messages_fts (rowid, subject, body, names) VALUES ($id, $s, $b, $n)", "$id", "$s", "$b", "$n");
         _insertEntry = Sql.Prepare(connection, """
             INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq) VALUES ($a, $f, $u, $m, $fl, $ms) RETURNING id
             """, "$a", "$f", "$u", "$m", "$fl", "$ms");
@@ -96,6 +94,7 @@ internal sealed partial class Writer : IDisposable
             """, "$m");
         _deleteMessage = Sql.Prepare(connection, "DELETE FROM messages WHERE id = $m", "$m");
         _folderByName = Sql.Prepare(connection, "SELECT id FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
+        PrepareIndexStatements();
     }
 
     // Plain BEGIN/COMMIT statements rather than SqliteTransaction: the prepared commands then need
@@ -114,14 +113,22 @@ internal sealed partial class Writer : IDisposable
         {
             writer._commit.ExecuteNonQuery();
             _committed = true;
+            writer.IndexProgressCommitted();
         }
 
         public void Dispose()
         {
-            if (!_committed && !writer._connection.AutoCommitMode())
+            if (_committed)
+            {
+                return;
+            }
+
+            if (!writer._connection.AutoCommitMode())
             {
                 writer._rollback.ExecuteNonQuery();
             }
+
+            writer.IndexProgressRolledBack();
         }
     }
 
@@ -257,7 +264,7 @@ internal sealed partial class Writer : IDisposable
             Snippet.Of(message.Body), SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc),
             message.ToEveryone ? 1 : 0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
             message.Mime.Length, message.InReplyTo, message.ThreadId, message.MessageIdHeader, message.Mime.ToArray()).ExecuteScalar()!;
-        _insertFts.WithAll(id, message.Subject, message.Body, names).ExecuteNonQuery();
+        MarkForIndex(id);
         return (id, date);
     }
 
@@ -366,7 +373,11 @@ internal sealed partial class Writer : IDisposable
             return;
         }
 
-        _deleteFts.With(messageId).ExecuteNonQuery();
+        if (!DropPending(messageId))
+        {
+            _deleteFts.With(messageId).ExecuteNonQuery();
+        }
+
         _deleteMessage.With(messageId).ExecuteNonQuery();
     }
 
@@ -377,13 +388,14 @@ internal sealed partial class Writer : IDisposable
         foreach (var field in new IDisposable[]
         {
             _begin, _commit, _rollback, _savepoint, _release, _rollbackTo, _findAccountByKey, _allInboxes, _bumpSpecial, _findByClientId, _insertMessage,
-            _insertFts, _insertEntry, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
+            _insertEntry, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
             _insertExpunged, _deleteEntry, _messageInUse, _deleteFts, _deleteMessage, _folderByName,
         })
         {
             field.Dispose();
         }
 
+        DisposeIndexStatements();
         _connection.Dispose();
     }
 

@@ -11,9 +11,14 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
     private string DatabasePath => Path.Combine(_folder, "carteiro.db");
 
+    // Runs on the database file while the store is closed, just before it opens again.
+    private Action? _whileClosed;
+
     protected override async Task<IMailStore> OpenAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_folder);
+        _whileClosed?.Invoke();
+        _whileClosed = null;
         var store = new SqliteMailStore(DatabasePath);
         await store.InitializeAsync(cancellationToken);
         return store;
@@ -54,6 +59,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         var bob = await AccountAsync("bob");
         var outcome = await SendAsync(Mail(alice, to: ["bob"], body: "zanzibar"));
         var inbox = Assert.Single(await ListAsync(bob));
+        Assert.Single(await Store.SearchAsync(bob.Id, new SearchQuery("zanzibar"), Ct));
         Assert.Equal(1, Scalar("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'zanzibar'"));
 
         await Store.DeleteAsync(bob.Id, inbox.Id, Ct);
@@ -82,11 +88,80 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         await Store.RemoveAccountAsync(carol.Id, Ct);
 
+        await AssertIndexMatchesContentAsync(bob.Id);
+    }
+
+    // A search indexes whatever is pending; then the index must hold exactly the stored messages.
+    private async Task AssertIndexMatchesContentAsync(long anyAccount)
+    {
+        await Store.SearchAsync(anyAccount, new SearchQuery("anything"), Ct);
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM fts_pending"));
+
         // Throws SQLITE_CORRUPT_VTAB when the index and the content table disagree.
         using var connection = OpenRaw();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)";
         command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task SendsIndexedAfterTheirAcknowledgement_AreAllFoundByTheNextSearch()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+
+        // Concurrent sends, then at once a search: whatever the writer has not indexed yet is
+        // indexed before the search reads.
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => SendAsync(Mail(alice, to: ["bob"], body: $"quokka{i % 3} shared"))));
+        var found = await Store.SearchAsync(bob.Id, new SearchQuery("quokka1", Limit: 500), Ct);
+
+        Assert.Equal(Enumerable.Range(0, 200).Count(i => i % 3 == 1), found.Count);
+        Assert.Equal(200, (await Store.SearchAsync(bob.Id, new SearchQuery("shared", Limit: 500), Ct)).Count);
+        await AssertIndexMatchesContentAsync(bob.Id);
+    }
+
+    [Fact]
+    public async Task MessagesDeletedForGoodBeforeOrAfterIndexing_LeaveTheIndexConsistent()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        for (int round = 0; round < 5; round++)
+        {
+            // Deleting right after sending races the writer's indexing: both orders must hold.
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => SendAsync(Mail(alice, to: ["bob"], body: $"round{round} item{i}"))));
+            foreach (var outcome in outcomes.Where((_, i) => i % 2 == 0))
+            {
+                await Store.DeleteAsync(alice.Id, outcome.SentId, Ct);
+                await Store.DeleteAsync(bob.Id, outcome.Deliveries.Single(d => d.AccountId == bob.Id).Entry.Id, Ct);
+            }
+        }
+
+        await AssertIndexMatchesContentAsync(bob.Id);
+        Assert.Equal(75, (await Store.SearchAsync(bob.Id, new SearchQuery("item*", Limit: 500), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task MessagesLeftUnindexedByACrash_AreFoundAfterTheNextStart()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        for (int i = 0; i < 12; i++)
+        {
+            await SendAsync(Mail(alice, to: ["bob"], body: $"wombat number{i}"));
+        }
+
+        // As if the process died after committing the sends and before indexing them.
+        _whileClosed = () =>
+        {
+            using var connection = OpenRaw();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO messages_fts (messages_fts) VALUES ('delete-all'); INSERT OR IGNORE INTO fts_pending (message_id) SELECT id FROM messages;";
+            command.ExecuteNonQuery();
+        };
+        await ReopenAsync();
+
+        Assert.Equal(12, (await Store.SearchAsync(bob.Id, new SearchQuery("wombat", Limit: 50), Ct)).Count);
+        await AssertIndexMatchesContentAsync(bob.Id);
     }
 
     [Fact]
