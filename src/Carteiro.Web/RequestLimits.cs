@@ -16,8 +16,7 @@ internal sealed partial class RequestLimits(RequestDelegate next, CarteiroOption
 {
     public const long SmallBody = 64 * 1024;
 
-    // Base64 grows content by a third; JSON field names and the text body's escaping need a margin.
-    private readonly long _sendBody = options.MaxMessageSize / 3 * 4 + 1024 * 1024;
+    private readonly long _sendBody = WebDoor.LargestRequestBody(options);
 
     public Task InvokeAsync(HttpContext context)
     {

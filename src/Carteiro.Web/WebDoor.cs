@@ -1,4 +1,5 @@
 using Carteiro.Core.Errors;
+using Carteiro.Core;
 using Carteiro.Web.Api;
 using Carteiro.Web.Assets;
 using Carteiro.Web.Live;
@@ -17,6 +18,12 @@ public static class WebDoor
 {
     /// <summary>The server's version as the API reports it.</summary>
     public static string Version { get; } = typeof(WebDoor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>
+    /// The largest request body the door takes: a send carrying a whole message. Base64 grows
+    /// attachments by a third; JSON field names and the body's escaping need a margin.
+    /// </summary>
+    public static long LargestRequestBody(CarteiroOptions options) => options.MaxMessageSize / 3 * 4 + 1024 * 1024;
 
     /// <summary>Registers what the door needs.</summary>
     public static IServiceCollection AddCarteiroWeb(this IServiceCollection services)

@@ -74,19 +74,6 @@ public sealed class ClientReconnectionTests : IDisposable
         await Assert.ThrowsAsync<CarteiroConnectionException>(() => client.WhoAsync(cancellationToken));
     }
 
-    private static async Task<T> NextAsync<T>(CarteiroClient client, Func<T, bool> match)
-        where T : ClientEvent
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(EventTimeout);
-        await foreach (var clientEvent in client.Events.ReadAllAsync(timeout.Token))
-        {
-            if (clientEvent is T wanted && match(wanted))
-            {
-                return wanted;
-            }
-        }
-
-        throw new IOException("the client's event stream ended");
-    }
+    private static Task<T> NextAsync<T>(CarteiroClient client, Func<T, bool> match)
+        where T : ClientEvent => ClientEvents.NextAsync(client, match, EventTimeout);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Carteiro.Core.Live;
 using Carteiro.Core.Mailboxes;
@@ -53,14 +54,33 @@ public class SummaryResponse
     public int AttachmentCount { get; init; }
     public long Modseq { get; init; }
 
-    internal static SummaryResponse Of(MessageSummary s) => new()
+    // The one mapping from the model, shared with MessageResponse.
+    [SetsRequiredMembers]
+    private protected SummaryResponse(MessageSummary s)
     {
-        Id = s.Id, Folder = s.Folder, Uid = s.Uid, Message = s.MessageId, Thread = s.ThreadId, InReplyTo = s.InReplyTo,
-        From = s.From, To = s.To, Cc = s.Cc, Bcc = s.Bcc, Everyone = s.ToEveryone, Subject = s.Subject, Date = s.Date,
-        Size = s.Size, Flags = FlagNames(s.Flags), Snippet = s.Snippet, AttachmentCount = s.AttachmentCount, Modseq = s.ModSeq,
-    };
+        Id = s.Id;
+        Folder = s.Folder;
+        Uid = s.Uid;
+        Message = s.MessageId;
+        Thread = s.ThreadId;
+        InReplyTo = s.InReplyTo;
+        From = s.From;
+        To = s.To;
+        Cc = s.Cc;
+        Bcc = s.Bcc;
+        Everyone = s.ToEveryone;
+        Subject = s.Subject;
+        Date = s.Date;
+        Size = s.Size;
+        Flags = FlagNames(s.Flags);
+        Snippet = s.Snippet;
+        AttachmentCount = s.AttachmentCount;
+        Modseq = s.ModSeq;
+    }
 
-    private protected static IReadOnlyList<string> FlagNames(MessageFlags flags)
+    internal static SummaryResponse Of(MessageSummary s) => new(s);
+
+    private static List<string> FlagNames(MessageFlags flags)
     {
         if (flags == MessageFlags.None)
         {
@@ -97,18 +117,16 @@ public sealed class MessageResponse : SummaryResponse
 
     public required IReadOnlyList<AttachmentResponse> Attachments { get; init; }
 
-    internal static MessageResponse Of(MessageDetail d)
+    [SetsRequiredMembers]
+    private MessageResponse(MessageDetail d)
+        : base(d.Summary)
     {
-        var s = d.Summary;
-        return new MessageResponse
-        {
-            Id = s.Id, Folder = s.Folder, Uid = s.Uid, Message = s.MessageId, Thread = s.ThreadId, InReplyTo = s.InReplyTo,
-            From = s.From, To = s.To, Cc = s.Cc, Bcc = s.Bcc, Everyone = s.ToEveryone, Subject = s.Subject, Date = s.Date,
-            Size = s.Size, Flags = FlagNames(s.Flags), Snippet = s.Snippet, AttachmentCount = s.AttachmentCount, Modseq = s.ModSeq,
-            Body = d.Body, MessageId = d.MessageIdHeader,
-            Attachments = [.. d.Attachments.Select((a, i) => new AttachmentResponse(i, a.FileName, a.ContentType, a.Size))],
-        };
+        Body = d.Body;
+        MessageId = d.MessageIdHeader;
+        Attachments = [.. d.Attachments.Select((a, i) => new AttachmentResponse(i, a.FileName, a.ContentType, a.Size))];
     }
+
+    internal static MessageResponse Of(MessageDetail d) => new(d);
 }
 
 /// <summary>An attachment's description; its bytes are at <c>/api/messages/{id}/attachments/{index}</c>.</summary>

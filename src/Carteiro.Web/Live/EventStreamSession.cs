@@ -1,9 +1,12 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Live;
+using Carteiro.Core.Messages;
+using Carteiro.Protocols.Common;
 using Carteiro.Web.Api;
 using Microsoft.AspNetCore.Http;
 
@@ -98,15 +101,15 @@ internal sealed class EventStreamSession : ISessionSink
         }
     }
 
-    private static void WriteEvent(System.IO.Pipelines.PipeWriter output, ServerEvent serverEvent)
+    private static void WriteEvent(PipeWriter output, ServerEvent serverEvent)
     {
         switch (serverEvent)
         {
             case MailArrived arrived:
-                Write(output, "mail", SummaryResponse.Of(arrived.Message), WebJsonContext.Default.SummaryResponse);
+                WriteSummary(output, "mail", arrived.Message);
                 break;
             case MessageChanged changed:
-                Write(output, "update", SummaryResponse.Of(changed.Message), WebJsonContext.Default.SummaryResponse);
+                WriteSummary(output, "update", changed.Message);
                 break;
             case MessageRemoved removed:
                 Write(output, "removed", new RemovedEventData(removed.Id, removed.Folder, removed.Uid), WebJsonContext.Default.RemovedEventData);
@@ -117,17 +120,35 @@ internal sealed class EventStreamSession : ISessionSink
         }
     }
 
-    // JSON never holds a raw line break, so one data line carries the whole payload.
-    private static void Write<T>(System.IO.Pipelines.PipeWriter output, string name, T data, JsonTypeInfo<T> type)
+    // Summaries go through the same writer as lists and search (and the native door).
+    private static void WriteSummary(PipeWriter output, string name, MessageSummary summary)
     {
-        output.Write("event: "u8);
-        output.Write(System.Text.Encoding.ASCII.GetBytes(name));
-        output.Write("\ndata: "u8);
-        using (var json = new Utf8JsonWriter(output))
+        using (var json = BeginEvent(output, name))
+        {
+            MailJson.WriteSummary(json, summary);
+        }
+
+        EndEvent(output);
+    }
+
+    private static void Write<T>(PipeWriter output, string name, T data, JsonTypeInfo<T> type)
+    {
+        using (var json = BeginEvent(output, name))
         {
             JsonSerializer.Serialize(json, data, type);
         }
 
-        output.Write("\n\n"u8);
+        EndEvent(output);
     }
+
+    // JSON never holds a raw line break, so one data line carries the whole payload.
+    private static Utf8JsonWriter BeginEvent(PipeWriter output, string name)
+    {
+        output.Write("event: "u8);
+        output.Write(System.Text.Encoding.ASCII.GetBytes(name));
+        output.Write("\ndata: "u8);
+        return new Utf8JsonWriter(output);
+    }
+
+    private static void EndEvent(PipeWriter output) => output.Write("\n\n"u8);
 }

@@ -130,7 +130,7 @@ public sealed class CarteiroServer : IAsyncDisposable
                 }
 
                 // Sends may carry a whole message; RequestLimits sets each request's own cap.
-                kestrel.Limits.MaxRequestBodySize = RequestBodyCeiling(options);
+                kestrel.Limits.MaxRequestBodySize = WebDoor.LargestRequestBody(options);
             });
 
             var app = builder.Build();
@@ -149,8 +149,6 @@ public sealed class CarteiroServer : IAsyncDisposable
             throw;
         }
     }
-
-    private static long RequestBodyCeiling(CarteiroOptions options) => options.MaxMessageSize / 3 * 4 + 1024 * 1024;
 
     /// <summary>Stops gracefully: stop accepting, finish what is in flight, close the store.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)

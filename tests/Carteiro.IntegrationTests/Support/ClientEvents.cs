@@ -1,0 +1,24 @@
+using Carteiro.Client;
+
+namespace Carteiro.IntegrationTests.Support;
+
+/// <summary>Waiting for what a <see cref="CarteiroClient"/> is pushed.</summary>
+internal static class ClientEvents
+{
+    /// <summary>The next event of type <typeparamref name="T"/> that matches, within <paramref name="timeout"/>.</summary>
+    public static async Task<T> NextAsync<T>(CarteiroClient client, Func<T, bool> match, TimeSpan timeout)
+        where T : ClientEvent
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        await foreach (var clientEvent in client.Events.ReadAllAsync(deadline.Token))
+        {
+            if (clientEvent is T wanted && match(wanted))
+            {
+                return wanted;
+            }
+        }
+
+        throw new IOException("the client's event stream ended");
+    }
+}
