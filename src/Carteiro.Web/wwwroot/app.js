@@ -212,6 +212,8 @@ function showSignIn(message) {
 }
 
 function resetAppData() {
+  // A refresh scheduled while signed in must not run after: it would only meet a 401.
+  clearTimeout(foldersTimer);
   state.folders = [];
   state.items = [];
   state.rows.clear();
@@ -311,6 +313,7 @@ function sortFolders(list) {
 }
 
 async function loadFolders() {
+  if (!state.user) return;
   try {
     const list = await api('GET', '/api/folders');
     state.folders = sortFolders(Array.isArray(list) ? list : []);
