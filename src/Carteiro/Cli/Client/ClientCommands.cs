@@ -4,7 +4,7 @@ namespace Carteiro.Cli.Client;
 
 /// <summary>
 /// The client commands of <c>carteiro</c>: register, login, logout, passwd, send, reply, inbox,
-/// folders, read, mark, move, delete, search, who, watch.
+/// folders, read, mark, move, delete, search, who, watch, and chat (the full-screen client).
 /// Exit codes (see <see cref="ExitCodes"/>): 0 success; 1 the server refused; 2 usage error;
 /// 3 server unreachable or connection lost; 4 unexpected failure. Errors are one line on stderr.
 /// </summary>
@@ -17,5 +17,7 @@ public static class ClientCommands
         {
             root.Subcommands.Add(command);
         }
+
+        root.Subcommands.Add(ChatCommand.Create());
     }
 }
