@@ -30,6 +30,7 @@ public static class WebDoor
     {
         services.AddSingleton<EventStreams>();
         services.AddSingleton<EmbeddedAssets>();
+        services.AddSingleton<StartPage>();
         services.AddSingleton<FolderPageCache>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 
@@ -63,9 +64,11 @@ public static class WebDoor
         app.MapOpenApi("/openapi/{documentName}.json");
 
         var assets = app.Services.GetRequiredService<EmbeddedAssets>();
+        var startPage = app.Services.GetRequiredService<StartPage>();
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], startPage.ServeAsync).ExcludeFromDescription();
 
         // Exactly the app's files: any other path finds no endpoint and gets a 404 problem.
-        foreach (string path in assets.Paths.Append("/"))
+        foreach (string path in assets.Paths)
         {
             app.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], async (HttpContext context) =>
                 await assets.TryServeAsync(context, path).ConfigureAwait(false)).ExcludeFromDescription();

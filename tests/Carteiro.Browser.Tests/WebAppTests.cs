@@ -148,6 +148,51 @@ public sealed class WebAppTests(BrowserFixture fixture) : IClassFixture<BrowserF
             Assert.Null(await bob.Page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
             Assert.Null(await alice.Page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
             Assert.Equal(0, await bob.Page.Locator("img[src='x'], svg[onload]").CountAsync());
+
+            // Loaded again, the inbox comes inside the page itself: still text, still inert.
+            await bob.Page.ReloadAsync();
+            await Expect(bob.Row("window.__pwned = 1")).ToBeVisibleAsync();
+            await Expect(bob.Row("window.__pwned = 1").First).ToContainTextAsync(subject);
+            Assert.Null(await bob.Page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+            Assert.Equal(0, await bob.Page.Locator("img[src='x'], svg[onload]").CountAsync());
+            bob.AssertNoProblems();
+        }
+    }
+
+    [Fact]
+    public async Task LoadingAgain_ShowsTheInboxFromThePage_WithoutWaitingOnTheApi_AndStaysLive()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            string first = "Before reload " + Guid.NewGuid().ToString("N")[..6];
+            await alice.ComposeAsync(bob.Name, first, "one");
+            await Expect(bob.Row(first)).ToBeVisibleAsync();
+            var asked = new List<string>();
+            bob.Page.Request += (_, request) =>
+            {
+                lock (asked)
+                {
+                    asked.Add(new Uri(request.Url).PathAndQuery);
+                }
+            };
+
+            await bob.Page.ReloadAsync();
+            await Expect(bob.Row(first)).ToBeVisibleAsync();
+            await Expect(bob.ByTestId("unread-Inbox")).ToHaveTextAsync("1");
+
+            lock (asked)
+            {
+                // The session, folders and first page came with the page.
+                Assert.DoesNotContain(asked, path => path == "/api/session" || path.StartsWith("/api/folders", StringComparison.Ordinal));
+            }
+
+            // And the reloaded page is live: new mail arrives without another reload.
+            string second = "After reload " + Guid.NewGuid().ToString("N")[..6];
+            await alice.ComposeAsync(bob.Name, second, "two");
+            await Expect(bob.Row(second)).ToBeVisibleAsync();
+            await Expect(bob.ByTestId("unread-Inbox")).ToHaveTextAsync("2");
             bob.AssertNoProblems();
         }
     }

@@ -4,8 +4,11 @@ namespace Carteiro.Benchmarks.Web;
 
 /// <summary>
 /// How long the web app takes, in Debian's chromium, from navigation start until the first row of
-/// the inbox is on screen: HTML, script, the session check, folders and the first page of the list.
-/// Each run is a fresh browser context (cold cache, signed in through the API beforehand).
+/// the inbox is painted (as the browser's Element Timing reports it): HTML with the first screen's
+/// data, stylesheet and script, and rendering the list.
+/// Three cases: a fresh browser context each time (nothing cached, a new renderer process), a new
+/// tab in a browser that has used the app before, and loading again in the tab that shows it.
+/// Each context signs in through the API beforehand.
 /// </summary>
 internal static class FirstScreenBenchmark
 {
@@ -35,11 +38,26 @@ internal static class FirstScreenBenchmark
             }
         }
 
-        Report("new browser context each time", cold);
+        Report("a new browser context each time (nothing cached)", cold);
 
-        // The everyday case: the tab is open and the inbox is loaded again (the renderer process and
-        // HTTP cache stay; the list revalidates with its ETag).
+        // The everyday cases: a browser that has been used (its HTTP and code caches hold the app),
+        // where the app is opened in a new tab, or loaded again in the tab that shows it.
         await using var warmContext = await SignedInContextAsync(browser, server, user, password);
+        var tabs = new List<double>(runs);
+        for (int run = 0; run <= runs; run++)
+        {
+            var newTab = await warmContext.NewPageAsync();
+            double elapsed = await LoadInboxAsync(newTab, trace: run == runs);
+            if (run > 0)
+            {
+                tabs.Add(elapsed);
+            }
+
+            await newTab.CloseAsync();
+        }
+
+        Report("opening it in a new tab", tabs);
+
         var tab = await warmContext.NewPageAsync();
         var warm = new List<double>(runs);
         for (int run = 0; run <= runs; run++)
@@ -71,15 +89,27 @@ internal static class FirstScreenBenchmark
     {
         await page.GotoAsync("/");
 
-        // Checked every animation frame, so the figure is at most one frame late.
-        await page.WaitForFunctionAsync($"() => document.querySelector('{FirstRow}') !== null",
-            null, new PageWaitForFunctionOptions { PollingInterval = null, Timeout = 30_000 });
-        double elapsed = await page.EvaluateAsync<double>("() => performance.now()");
+        // The browser's own record of when the first row's text was painted (Element Timing: the
+        // app marks that element), relative to navigation start. No polling delay, no round trip
+        // to this process in the figure.
+        double elapsed = await page.EvaluateAsync<double>("""
+            () => new Promise((resolve, reject) => {
+                const timeout = setTimeout(() => reject(new Error('the first row was not painted within 30 s')), 30000);
+                new PerformanceObserver((list, observer) => {
+                    const entry = list.getEntries().find((e) => e.identifier === 'first-row');
+                    if (entry) { clearTimeout(timeout); observer.disconnect(); resolve(entry.renderTime || entry.loadTime); }
+                }).observe({ type: 'element', buffered: true });
+            })
+            """);
+        if (await page.Locator(FirstRow).CountAsync() == 0)
+        {
+            throw new InvalidOperationException("a row was reported painted, but none is on the page");
+        }
         if (trace && Environment.GetEnvironmentVariable("CARTEIRO_BENCH_TRACE") is not null)
         {
             // Where the time went: navigation milestones and each request's start and end.
             Console.WriteLine(await page.EvaluateAsync<string>("""
-                () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource'), ...performance.getEntriesByType('paint')]
+                () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource'), ...performance.getEntriesByType('paint'), ...performance.getEntriesByType('mark'), ...performance.getEntriesByType('element')]
                     .map(e => `${e.name.replace(location.origin, '')}  start ${e.startTime.toFixed(0)}  response ${(e.responseStart ?? 0).toFixed(0)}-${(e.responseEnd ?? 0).toFixed(0)}  interactive ${(e.domInteractive ?? 0).toFixed(0)}`).join('\n')
                 """));
         }

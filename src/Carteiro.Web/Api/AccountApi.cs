@@ -14,12 +14,7 @@ internal static class AccountApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/server", (CarteiroOptions options) => new ServerResponse(
-            WebDoor.Version,
-            options.Domain,
-            options.RegistrationOpen ? "open" : "closed",
-            options.Broadcast == BroadcastPolicy.Everyone ? "everyone" : "admins",
-            new LimitsResponse(options.MaxMessageSize, options.MaxSubjectLength, options.MaxAttachments, options.MaxRecipients)))
+        api.MapGet("/server", (CarteiroOptions options) => ServerResponse.For(options))
             .WithSummary("What this server allows");
 
         api.MapPost("/register", async (CredentialsRequest body, HttpContext context, AccountService accounts) =>
@@ -34,7 +29,7 @@ internal static class AccountApi
             return TypedResults.Ok(await StartSessionAsync(context, accounts, account).ConfigureAwait(false));
         }).WithSummary("Sign in: sets the session cookie");
 
-        api.MapGet("/session", (WebCaller caller) => Describe(caller.Account, caller.Token))
+        api.MapGet("/session", (WebCaller caller) => SessionResponse.For(caller.Account, caller.Token))
             .WithSummary("Who is signed in");
 
         api.MapDelete("/session", async (WebCaller caller, HttpContext context, AccountService accounts, EventStreams streams) =>
@@ -74,13 +69,11 @@ internal static class AccountApi
         if (setCookie)
         {
             SessionCookie.Set(context, token);
-            return Describe(account, token);
+            return SessionResponse.For(account, token);
         }
 
-        return Describe(account, token) with { Token = token };
+        return SessionResponse.For(account, token) with { Token = token };
     }
-
-    private static SessionResponse Describe(Account account, string token) => new(account.Name, account.IsAdmin, Csrf.For(token));
 
     /// <summary>Refuses when <paramref name="value"/> is missing.</summary>
     public static T Required<T>(T? value, string what)

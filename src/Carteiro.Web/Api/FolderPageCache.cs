@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Delivery;
+using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Storage;
 
 namespace Carteiro.Web.Api;
 
@@ -20,7 +24,31 @@ internal sealed class FolderPageCache
 
     private sealed record Entry(long ModSeq, long Total, byte[] Json);
 
-    public bool TryGet(PageKey key, long modSeq, long total, out byte[] json)
+    /// <summary>The validator of a folder's pages: it changes whenever any page of the folder could.</summary>
+    public static string ETagOf(FolderInfo folder) => $"\"{folder.Id:x}-{folder.HighestModSeq:x}-{folder.Total:x}\"";
+
+    /// <summary>
+    /// A page of <paramref name="folder"/> as the list endpoint's JSON (<see cref="PageResponse"/>),
+    /// from the cache while the folder is unchanged, else read from the store and cached.
+    /// </summary>
+    public async Task<byte[]> PageAsync(MailService mail, Account account, FolderInfo folder, int size, long? before, bool unread, CancellationToken cancellationToken)
+    {
+        var key = new PageKey(account.Id, folder.Id, size, before, unread);
+        if (TryGet(key, folder.HighestModSeq, folder.Total, out byte[] cached))
+        {
+            return cached;
+        }
+
+        var page = await mail.ListAsync(account, new ListQuery(folder.Name, size, 0, before, unread), cancellationToken).ConfigureAwait(false);
+        long? next = page.Items.Count == size ? page.Items[^1].Uid : null;
+        byte[] json = new SummaryListResult(page.Items, page.Folder, next).ToBytes();
+
+        // Filed under the state the rows were read at, which may be newer than the lookup's.
+        Set(key, page.Folder.HighestModSeq, page.Folder.Total, json);
+        return json;
+    }
+
+    private bool TryGet(PageKey key, long modSeq, long total, out byte[] json)
     {
         if (_pages.TryGetValue(key, out var entry) && entry.ModSeq == modSeq && entry.Total == total)
         {
@@ -32,7 +60,7 @@ internal sealed class FolderPageCache
         return false;
     }
 
-    public void Set(PageKey key, long modSeq, long total, byte[] json)
+    private void Set(PageKey key, long modSeq, long total, byte[] json)
     {
         var entry = new Entry(modSeq, total, json);
         long previous = _pages.TryGetValue(key, out var old) ? old.Json.Length : 0;

@@ -30,7 +30,7 @@ internal static class MailApi
 
             // The folder's state decides the page: unchanged state, unchanged answer (304 or cache).
             var folder = await mail.FolderAsync(caller.Account, name, context.RequestAborted).ConfigureAwait(false);
-            string etag = $"\"{folder.Id:x}-{folder.HighestModSeq:x}-{folder.Total:x}\"";
+            string etag = FolderPageCache.ETagOf(folder);
             var headers = context.Response.Headers;
             headers.ETag = etag;
             headers.CacheControl = "private, no-cache";
@@ -39,18 +39,7 @@ internal static class MailApi
                 return Results.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            var key = new FolderPageCache.PageKey(caller.Account.Id, folder.Id, size, before, unread ?? false);
-            if (cache.TryGet(key, folder.HighestModSeq, folder.Total, out byte[] cached))
-            {
-                return Results.Bytes(cached, "application/json; charset=utf-8");
-            }
-
-            var page = await mail.ListAsync(caller.Account, new ListQuery(name, size, 0, before, unread ?? false), context.RequestAborted).ConfigureAwait(false);
-            long? next = page.Items.Count == size ? page.Items[^1].Uid : null;
-            byte[] json = new SummaryListResult(page.Items, page.Folder, next).ToBytes();
-
-            // Filed under the state the rows were read at, which may be newer than the lookup's.
-            cache.Set(key, page.Folder.HighestModSeq, page.Folder.Total, json);
+            byte[] json = await cache.PageAsync(mail, caller.Account, folder, size, before, unread ?? false, context.RequestAborted).ConfigureAwait(false);
             return Results.Bytes(json, "application/json; charset=utf-8");
         }).Produces<PageResponse>().WithSummary("A page of a folder, newest first (ETag: If-None-Match answers 304 while the folder is unchanged)");
 

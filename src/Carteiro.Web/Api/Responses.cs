@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
+using Carteiro.Core;
+using Carteiro.Core.Accounts;
 using Carteiro.Core.Live;
 using Carteiro.Core.Mailboxes;
 using Carteiro.Core.Messages;
@@ -14,13 +16,23 @@ public sealed record SessionResponse(string User, bool Admin, string Csrf)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Token { get; init; }
+
+    internal static SessionResponse For(Account account, string token) => new(account.Name, account.IsAdmin, Auth.Csrf.For(token));
 }
 
 /// <summary>A new token for scripts.</summary>
 public sealed record TokenResponse(string Token);
 
 /// <summary>What the server allows, for clients to shape their forms.</summary>
-public sealed record ServerResponse(string Version, string Domain, string Registration, string Broadcast, LimitsResponse Limits);
+public sealed record ServerResponse(string Version, string Domain, string Registration, string Broadcast, LimitsResponse Limits)
+{
+    internal static ServerResponse For(CarteiroOptions options) => new(
+        WebDoor.Version,
+        options.Domain,
+        options.RegistrationOpen ? "open" : "closed",
+        options.Broadcast == BroadcastPolicy.Everyone ? "everyone" : "admins",
+        new LimitsResponse(options.MaxMessageSize, options.MaxSubjectLength, options.MaxAttachments, options.MaxRecipients));
+}
 
 /// <summary>Limits a client should respect before sending.</summary>
 public sealed record LimitsResponse(long MaxMessageSize, int MaxSubjectLength, int MaxAttachments, int MaxRecipients);

@@ -31,6 +31,9 @@ internal sealed class EmbeddedAssets
     /// <summary>Paths served, such as <c>/app.js</c>.</summary>
     public IEnumerable<string> Paths => _assets.Keys;
 
+    /// <summary>The bytes of one of the app's files, such as <c>/index.html</c>.</summary>
+    public byte[] ContentOf(string path) => _assets[path].Content;
+
     /// <summary>Serves <paramref name="path"/> ("/" is index.html); false when there is no such file.</summary>
     public async Task<bool> TryServeAsync(HttpContext context, string path)
     {
