@@ -6,8 +6,10 @@ namespace Carteiro.Chat.ViewModels;
 /// Sends a <see cref="Draft"/>. A send that fails — refused, or the connection is down — leaves the
 /// draft as it was and says why; the draft's client id makes a retry safe.
 /// </summary>
-internal sealed class ComposeViewModel(CarteiroClient client, Draft draft)
+internal sealed class ComposeViewModel(CarteiroClient client, Draft draft, ConnectionViewModel? connection = null)
 {
+    private const string NotConnected = "not sent: no connection; the draft is kept (Ctrl+S to retry)";
+
     public Draft Draft { get; } = draft;
 
     public string? Error { get; private set; }
@@ -25,6 +27,13 @@ internal sealed class ComposeViewModel(CarteiroClient client, Draft draft)
         Error = Validate();
         if (Error is not null)
         {
+            return false;
+        }
+
+        // While the client reconnects its commands wait; say so now rather than hang on "sending…".
+        if (connection is { State: not ConnectionState.Connected })
+        {
+            Error = NotConnected;
             return false;
         }
 
@@ -71,7 +80,7 @@ internal sealed class ComposeViewModel(CarteiroClient client, Draft draft)
         }
         catch (CarteiroConnectionException)
         {
-            Error = "not sent: the connection is down (your draft is kept; Ctrl+S again when it is back)";
+            Error = NotConnected;
             return false;
         }
         catch (IOException io)
@@ -97,8 +106,18 @@ internal sealed class ComposeViewModel(CarteiroClient client, Draft draft)
             return "add a recipient in To, Cc or Bcc";
         }
 
+        var malformed = Draft.Names(Draft.To).Concat(Draft.Names(Draft.Cc)).Concat(Draft.Names(Draft.Bcc)).Where(name => !IsUserName(name)).ToList();
+        if (malformed.Count > 0)
+        {
+            return $"not a user name: {string.Join(", ", malformed)}";
+        }
+
         return Draft.Subject.Length > 998 ? "the subject is too long (998 characters at most)" : null;
     }
+
+    // The server's rule for names (docs/PROTOCOL.md): 1-64 letters, digits, '.', '_', '-'.
+    private static bool IsUserName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     private static string Expand(string path) =>
         path.StartsWith("~/", StringComparison.Ordinal)

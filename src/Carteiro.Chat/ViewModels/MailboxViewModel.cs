@@ -269,6 +269,13 @@ internal sealed class MailboxViewModel
     // Runs one server call; a refusal or a lost connection becomes the notice instead of an exception.
     private async Task<T?> Attempt<T>(Func<Task<T>> call)
     {
+        // The client holds commands while it reconnects; a person should hear "not now" instead.
+        if (Connection.State != ConnectionState.Connected)
+        {
+            Say("not connected: try again when the connection is back");
+            return default;
+        }
+
         try
         {
             return await call();

@@ -1,5 +1,6 @@
 using Carteiro.Chat.Keys;
 using Carteiro.Chat.ViewModels;
+using Carteiro.Client;
 using Terminal.Gui.App;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
@@ -37,11 +38,11 @@ internal sealed class ComposeWindow : Window
     {
         _app = app;
         _mailbox = mailbox;
-        _compose = new ComposeViewModel(mailbox.Client, draft);
+        _compose = new ComposeViewModel(mailbox.Client, draft, mailbox.Connection);
         Title = $"{draft.Kind} — from {mailbox.Me}";
         BorderStyle = LineStyle.Single;
 
-        _to = Field(0, "To:", draft.To, text => draft.To = text);
+        _to = Field(0, "To:", draft.To, text => draft.To = draft.ToEveryone ? "" : text);
         _cc = Field(1, "Cc:", draft.Cc, text => draft.Cc = text);
         _bcc = Field(2, "Bcc:", draft.Bcc, text => draft.Bcc = text);
         _subject = Field(3, "Subject:", draft.Subject, text => draft.Subject = text);
@@ -130,7 +131,7 @@ internal sealed class ComposeWindow : Window
                 RequestStop();
             }
         }
-        else if (key == Key.Tab && RecipientField() is { } field && WantsCompletion(field.Text))
+        else if (key == Key.Tab && _mailbox.Connection.State == ConnectionState.Connected && RecipientField() is { } field && WantsCompletion(field.Text))
         {
             key.Handled = true;
             Run(CompleteAsync(field));
@@ -173,7 +174,7 @@ internal sealed class ComposeWindow : Window
     private async Task SuggestAsync(TextField field)
     {
         string text = field.Text;
-        if (!field.HasFocus || !WantsCompletion(text))
+        if (!field.HasFocus || !WantsCompletion(text) || _mailbox.Connection.State != ConnectionState.Connected)
         {
             return;
         }

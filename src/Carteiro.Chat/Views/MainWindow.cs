@@ -58,7 +58,7 @@ internal sealed class MainWindow : Window
         _online.SetSource(_onlineRows);
         _onlineFrame.Add(_online);
 
-        _messageFrame = new FrameView { Title = "Inbox", X = LeftWidth, Width = Dim.Fill(), Height = Dim.Percent(45) };
+        _messageFrame = new FrameView { Title = "Inbox", X = LeftWidth, Width = Dim.Fill(), Height = Dim.Percent(50) };
         _messages = new ListView { Width = Dim.Fill(), Height = Dim.Fill() };
         _messages.SetSource(_messageRows);
         _messageFrame.Add(_messages);
@@ -256,6 +256,12 @@ internal sealed class MainWindow : Window
     private async Task ShowWhoAsync()
     {
         IReadOnlyList<OnlineUser> online;
+        if (_vm.Connection.State != ConnectionState.Connected)
+        {
+            _vm.Say("not connected");
+            return;
+        }
+
         try
         {
             online = await _vm.Client.WhoAsync();

@@ -18,8 +18,8 @@ internal sealed class Prompt : Dialog
         var caption = new Label { Text = label };
         _field = new TextField { X = Pos.Right(caption) + 1, Width = Dim.Fill(1), Text = initial };
         Add(caption, _field);
-        var ok = new Button { Text = "OK", IsDefault = true };
-        var cancel = new Button { Text = "Cancel" };
+        var ok = new Button { Text = "OK", IsDefault = true, ShadowStyle = ShadowStyles.None };
+        var cancel = new Button { Text = "Cancel", ShadowStyle = ShadowStyles.None };
         AddButton(cancel);
         AddButton(ok);
         ok.Accepting += (_, e) =>

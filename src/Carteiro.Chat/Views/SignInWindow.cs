@@ -27,16 +27,16 @@ internal sealed class SignInWindow : Window
         Title = "carteiro";
         BorderStyle = LineStyle.None;
 
-        var form = new FrameView { Title = "Sign in", X = Pos.Center(), Y = Pos.Center(), Width = 56, Height = 13 };
+        var form = new FrameView { Title = "Sign in", X = Pos.Center(), Y = Pos.Center(), Width = 56, Height = 12 };
         var where = new Label { X = 1, Y = 0, Text = $"Server: {server}" };
         var userLabel = new Label { X = 1, Y = 2, Width = 10, Text = "User:" };
         _user = new TextField { X = 11, Y = 2, Width = Dim.Fill(2), Text = vm.User };
         var passwordLabel = new Label { X = 1, Y = 4, Width = 10, Text = "Password:" };
         _password = new TextField { X = 11, Y = 4, Width = Dim.Fill(2), Secret = true };
         _error = new Label { X = 1, Y = 6, Width = Dim.Fill(1), Height = 2, Text = vm.Error ?? "" };
-        var signIn = new Button { X = 1, Y = 8, Text = "Sign in (Enter)", IsDefault = true };
-        var register = new Button { X = Pos.Right(signIn) + 1, Y = 8, Text = "Register (F2)", Enabled = vm.RegistrationOpen };
-        var quit = new Button { X = Pos.Right(register) + 1, Y = 8, Text = "Quit (Esc)" };
+        var signIn = new Button { X = 1, Y = 8, Text = "Sign in", IsDefault = true, ShadowStyle = ShadowStyles.None };
+        var register = new Button { X = Pos.Right(signIn) + 1, Y = 8, Text = "Register", Enabled = vm.RegistrationOpen, ShadowStyle = ShadowStyles.None };
+        var quit = new Button { X = Pos.Right(register) + 1, Y = 8, Text = "Quit", ShadowStyle = ShadowStyles.None };
         form.Add(where, userLabel, _user, passwordLabel, _password, _error, signIn, register, quit);
         var help = new Label
         {
