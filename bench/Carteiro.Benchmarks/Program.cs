@@ -72,8 +72,10 @@ try
     var generator = new LoadGenerator(settings);
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
     Console.WriteLine($"throughput: {settings.Senders} senders, {settings.BodySize} B bodies, window {settings.Window}, {settings.Duration.TotalSeconds} s after {settings.Warmup.TotalSeconds} s warm-up");
-    var throughput = await generator.RunThroughputAsync(CancellationToken.None);
+    var throughput = await generator.RunThroughputAsync(server is null ? null : () => server.CpuTime, CancellationToken.None);
     Console.WriteLine($"  acknowledged durable sends/s  {throughput.PerSecond,12:N0}   ({throughput.Acknowledged:N0} in {throughput.Seconds:F1} s, {throughput.Failed} failed, {throughput.EventsReceived:N0} pushes received)");
+    string serverCost = throughput.ServerCpuPerSend is double cost ? $"server {cost,6:F0} µs" : "server (not measured: external)";
+    Console.WriteLine($"  CPU per acknowledged send          {serverCost}, load generator {throughput.GeneratorCpuPerSend,6:F0} µs");
     Console.WriteLine($"latency: one sender, one online recipient, {settings.LatencySamples} sequential {settings.BodySize} B sends");
     var latency = await generator.RunLatencyAsync(CancellationToken.None);
     Console.WriteLine($"  push (send → recipient event)  p50 {latency.Push.P50,8:F0} µs   p90 {latency.Push.P90,8:F0} µs   p99 {latency.Push.P99,8:F0} µs   max {latency.Push.Max,8:F0} µs");

@@ -13,7 +13,13 @@ internal sealed class LoadGenerator(LoadSettings settings)
     private const string Password = "benchmark password";
     private readonly string _run = Guid.NewGuid().ToString("N")[..6];
 
-    public sealed record ThroughputResult(int Senders, int BodySize, long Acknowledged, long Failed, double Seconds, double PerSecond, long EventsReceived);
+    /// <summary>
+    /// What the throughput run measured. CPU per send (microseconds of user + system time over the
+    /// measured window, divided by the sends acknowledged in it) is the steadier figure on a shared
+    /// machine: throughput falls when something else takes the cores, cost per send hardly moves.
+    /// </summary>
+    public sealed record ThroughputResult(int Senders, int BodySize, long Acknowledged, long Failed, double Seconds, double PerSecond, long EventsReceived,
+        double? ServerCpuPerSend, double GeneratorCpuPerSend);
 
     public sealed record LatencyResult(Percentiles Push, Percentiles Ack);
 
@@ -32,7 +38,8 @@ internal sealed class LoadGenerator(LoadSettings settings)
         return client;
     }
 
-    public async Task<ThroughputResult> RunThroughputAsync(CancellationToken cancellationToken)
+    /// <param name="serverCpu">The server process's CPU time so far, when it runs on this machine.</param>
+    public async Task<ThroughputResult> RunThroughputAsync(Func<TimeSpan>? serverCpu, CancellationToken cancellationToken)
     {
         var recipients = new List<CarteiroClient>();
         var senders = new List<CarteiroClient>();
@@ -100,6 +107,8 @@ internal sealed class LoadGenerator(LoadSettings settings)
 
             measuredStart = Interlocked.Read(ref acknowledged);
             var measureClock = Stopwatch.StartNew();
+            var serverCpuStart = serverCpu?.Invoke();
+            var generatorCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             while (clock.Elapsed < end)
             {
                 await Task.Delay(10, cancellationToken).ConfigureAwait(false);
@@ -107,10 +116,13 @@ internal sealed class LoadGenerator(LoadSettings settings)
 
             long measured = Interlocked.Read(ref acknowledged) - measuredStart;
             double seconds = measureClock.Elapsed.TotalSeconds;
+            double? serverCpuPerSend = serverCpuStart is { } s0 ? (serverCpu!() - s0).TotalMicroseconds / Math.Max(1, measured) : null;
+            double generatorCpuPerSend = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuStart).TotalMicroseconds / Math.Max(1, measured);
             await Task.WhenAll(tasks).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(drains).ConfigureAwait(false);
-            return new ThroughputResult(settings.Senders, settings.BodySize, measured, failed, seconds, measured / seconds, Interlocked.Read(ref events));
+            return new ThroughputResult(settings.Senders, settings.BodySize, measured, failed, seconds, measured / seconds, Interlocked.Read(ref events),
+                serverCpuPerSend, generatorCpuPerSend);
         }
         finally
         {

@@ -69,6 +69,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException("the server did not start listening within 30 s");
     }
 
+    /// <summary>User and system CPU time the server has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public long WorkingSetBytes
     {
         get
