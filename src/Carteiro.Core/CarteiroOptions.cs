@@ -69,4 +69,10 @@ public sealed record CarteiroOptions
 
     /// <summary>Shortest password accepted.</summary>
     public int MinPasswordLength { get; init; } = 8;
+
+    /// <summary>
+    /// Lets mail doors take passwords without TLS from any address. Off by default: without TLS,
+    /// password sign-in is allowed on loopback only.
+    /// </summary>
+    public bool AllowPlaintextAuth { get; init; }
 }

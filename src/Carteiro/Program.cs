@@ -5,6 +5,7 @@ using Carteiro.Cli.Client;
 var root = new RootCommand("Carteiro: a messaging server with email semantics, and its clients");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(UserCommands.Create());
+root.Subcommands.Add(CertCommand.Create());
 ClientCommands.AddTo(root);
 
 var parse = root.Parse(args);

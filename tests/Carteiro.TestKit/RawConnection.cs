@@ -27,11 +27,14 @@ public sealed class RawConnection : IAsyncDisposable
     /// <summary>The greeting line the server sent on connect.</summary>
     public string Greeting { get; private set; } = "";
 
-    /// <summary>Connects and reads the greeting.</summary>
-    public static async Task<RawConnection> ConnectAsync(TestServer server, bool readGreeting = true)
+    /// <summary>Connects to the native door and reads the greeting.</summary>
+    public static Task<RawConnection> ConnectAsync(TestServer server, bool readGreeting = true) => ConnectAsync(server.Native, readGreeting);
+
+    /// <summary>Connects to any door (SMTP, ...) and reads the one-line greeting.</summary>
+    public static async Task<RawConnection> ConnectAsync(System.Net.IPEndPoint endpoint, bool readGreeting = true)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(server.Native).ConfigureAwait(false);
+        await socket.ConnectAsync(endpoint).ConfigureAwait(false);
         var connection = new RawConnection(socket);
         if (readGreeting)
         {
@@ -39,6 +42,18 @@ public sealed class RawConnection : IAsyncDisposable
         }
 
         return connection;
+    }
+
+    /// <summary>
+    /// Starts TLS on this connection (after the door agreed to STARTTLS), trusting exactly
+    /// <paramref name="expected"/>; the returned stream carries the rest of the conversation.
+    /// </summary>
+    public async Task<System.Net.Security.SslStream> UpgradeToTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 expected)
+    {
+        var tls = new System.Net.Security.SslStream(_stream, leaveInnerStreamOpen: true,
+            (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == expected.GetCertHashString());
+        await tls.AuthenticateAsClientAsync("localhost").ConfigureAwait(false);
+        return tls;
     }
 
     /// <summary>Connects and signs in with LOGIN.</summary>

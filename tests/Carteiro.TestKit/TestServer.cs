@@ -1,7 +1,9 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Carteiro.Core;
 using Carteiro.Core.Accounts;
 using Carteiro.Hosting;
+using Carteiro.Protocols.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,12 +18,25 @@ public sealed class TestServer : IAsyncDisposable
 {
     private CarteiroServer? _server;
 
-    private TestServer(CarteiroServer server, string dataPath, CarteiroOptions options)
+    private TestServer(CarteiroServer server, string dataPath, CarteiroOptions options, X509Certificate2 certificate)
     {
         _server = server;
         DataPath = dataPath;
         Options = options;
+        Certificate = certificate;
     }
+
+    /// <summary>The self-signed certificate the mail doors present (made for this server, for "localhost").</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>Where the certificate's PEM file is, for clients outside this process (curl, Python).</summary>
+    public string CertificatePath => Path.Combine(DataPath, "tls", "localhost.crt.pem");
+
+    /// <summary>SMTP submission (STARTTLS offered).</summary>
+    public IPEndPoint Smtp => Server.SmtpEndPoint!;
+
+    /// <summary>SMTP submission over implicit TLS.</summary>
+    public IPEndPoint Submissions => Server.SubmissionsEndPoint!;
 
     /// <summary>The data folder (deleted on dispose).</summary>
     public string DataPath { get; }
@@ -51,16 +66,31 @@ public sealed class TestServer : IAsyncDisposable
         var options = CarteiroOptions.Default with { PasswordIterations = 1000, SignInFreeFailuresPerAddress = 10_000 };
         options = configure?.Invoke(options) ?? options;
         dataPath ??= TempFolder.Create("carteiro-test");
+
+        // The mail doors speak TLS with a certificate made for this server.
+        string tls = Path.Combine(dataPath, "tls");
+        Directory.CreateDirectory(tls);
+        string certificatePath = Path.Combine(tls, "localhost.crt.pem");
+        string keyPath = Path.Combine(tls, "localhost.key.pem");
+        if (!File.Exists(certificatePath))
+        {
+            using var made = SelfSignedCertificate.Create("localhost", TimeSpan.FromDays(2));
+            await SelfSignedCertificate.WritePemAsync(made, certificatePath, keyPath, cancellationToken).ConfigureAwait(false);
+        }
+
         var server = await CarteiroServer.StartAsync(new ServerSettings
         {
             DataPath = dataPath,
             Native = new IPEndPoint(IPAddress.Loopback, 0),
             Http = new IPEndPoint(IPAddress.Loopback, 0),
+            Smtp = new IPEndPoint(IPAddress.Loopback, 0),
+            Submissions = new IPEndPoint(IPAddress.Loopback, 0),
+            Tls = (certificatePath, keyPath),
             Options = options,
             LogLevel = LogLevel.Warning,
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         }, cancellationToken).ConfigureAwait(false);
-        return new TestServer(server, dataPath, options);
+        return new TestServer(server, dataPath, options, X509CertificateLoader.LoadCertificateFromFile(certificatePath));
     }
 
     /// <summary>Creates an account directly (not through a door).</summary>

@@ -67,20 +67,11 @@ public sealed class MailService
             Refuse.With(ErrorCode.MessageTooLarge, $"the message is {composed.Bytes.Length} bytes; the limit is {_options.MaxMessageSize}");
         }
 
-        var outcome = await _store.DeliverAsync(
+        var outcome = await DeliverAsync(
             new NewMessage(sender, draft.ClientId, date, draft.To, draft.Cc, draft.Bcc, draft.ToEveryone, draft.Subject, draft.Body,
                 composed.Attachments, parentMessage, thread, composed.MessageIdHeader, composed.Bytes),
+            origin,
             cancellationToken).ConfigureAwait(false);
-        if (outcome.UnknownRecipients.Count > 0)
-        {
-            Refuse.UnknownRecipients(outcome.UnknownRecipients);
-        }
-
-        foreach (var delivery in outcome.Deliveries)
-        {
-            bool senderCopy = delivery.AccountId == sender.Id && delivery.Entry.Id == outcome.SentId;
-            _hub.Publish(delivery.AccountId, new MailArrived(delivery.Entry), senderCopy ? origin : null);
-        }
 
         if (!outcome.Duplicate && draft.ReplyTo is long answered)
         {
@@ -88,6 +79,70 @@ public sealed class MailService
         }
 
         return new SendReceipt(outcome.SentId, outcome.MessageId, outcome.Date, outcome.Duplicate);
+    }
+
+    /// <summary>
+    /// Takes a whole RFC 5322 document from a mail program (SMTP submission) signed in as
+    /// <paramref name="sender"/>, for the envelope's <paramref name="recipients"/> (user names, or
+    /// <c>everyone</c>). The document is stored as submitted, completed with a Date, Message-ID or
+    /// From it lacks and without Bcc; recipients named in its To or Cc header are filed as such, the
+    /// others as blind copies. A resubmission with the same Message-ID is stored once.
+    /// </summary>
+    public async Task<SendReceipt> SubmitAsync(Account sender, IReadOnlyList<string> recipients, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+    {
+        if (document.Length > _options.MaxMessageSize)
+        {
+            Refuse.With(ErrorCode.MessageTooLarge, $"the message is {document.Length} bytes; the limit is {_options.MaxMessageSize}");
+        }
+
+        var date = _time.GetUtcNow();
+        var parsed = MimeSubmission.Parse(document, sender.Name, _options.Domain, date);
+        if (parsed.Bytes.Length > _options.MaxMessageSize)
+        {
+            Refuse.With(ErrorCode.MessageTooLarge, $"the message is {parsed.Bytes.Length} bytes; the limit is {_options.MaxMessageSize}");
+        }
+
+        if (parsed.Attachments.Count > _options.MaxAttachments)
+        {
+            Refuse.With(ErrorCode.TooManyAttachments, $"{parsed.Attachments.Count} attachments; the limit is {_options.MaxAttachments}");
+        }
+
+        bool Named(IReadOnlyList<string> names, string name) => names.Contains(name, StringComparer.OrdinalIgnoreCase);
+        var draft = Normalize(new Draft
+        {
+            To = [.. recipients.Where(r => Named(parsed.ToNames, r))],
+            Cc = [.. recipients.Where(r => !Named(parsed.ToNames, r) && Named(parsed.CcNames, r))],
+            Bcc = [.. recipients.Where(r => !Named(parsed.ToNames, r) && !Named(parsed.CcNames, r))],
+            Subject = parsed.Subject,
+            ClientId = parsed.MessageIdGiven ? "mime:" + parsed.MessageIdHeader : null,
+        });
+        Validate(sender, draft with { ClientId = draft.ClientId is { Length: > MaxClientIdLength } id ? id[..MaxClientIdLength] : draft.ClientId });
+
+        var outcome = await DeliverAsync(
+            new NewMessage(sender, draft.ClientId, date, draft.To, draft.Cc, draft.Bcc, draft.ToEveryone, draft.Subject, parsed.Body,
+                parsed.Attachments, null, null, parsed.MessageIdHeader, parsed.Bytes),
+            null,
+            cancellationToken).ConfigureAwait(false);
+        return new SendReceipt(outcome.SentId, outcome.MessageId, outcome.Date, outcome.Duplicate);
+    }
+
+    // Stores the message, refuses unknown recipients, and after the commit tells every online
+    // recipient and the sender's other sessions (origin learns from its own reply).
+    private async Task<DeliveryOutcome> DeliverAsync(NewMessage message, ISessionSink? origin, CancellationToken cancellationToken)
+    {
+        var outcome = await _store.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+        if (outcome.UnknownRecipients.Count > 0)
+        {
+            Refuse.UnknownRecipients(outcome.UnknownRecipients);
+        }
+
+        foreach (var delivery in outcome.Deliveries)
+        {
+            bool senderCopy = delivery.AccountId == message.Sender.Id && delivery.Entry.Id == outcome.SentId;
+            _hub.Publish(delivery.AccountId, new MailArrived(delivery.Entry), senderCopy ? origin : null);
+        }
+
+        return outcome;
     }
 
     // "everyone" as a recipient name is the broadcast address; duplicates are dropped.
@@ -311,4 +366,8 @@ public sealed class MailService
 
     /// <summary>Who is online now.</summary>
     public IReadOnlyList<OnlineUser> Online() => _hub.Online();
+
+    /// <summary>True when an account named <paramref name="name"/> exists (for mail doors that check each recipient as it is given).</summary>
+    public async Task<bool> IsUserAsync(string name, CancellationToken cancellationToken) =>
+        await _store.FindAccountAsync(name, cancellationToken).ConfigureAwait(false) is not null;
 }

@@ -24,6 +24,27 @@ internal static class ServeCommand
             Description = $"Where the web app and HTTP API listen, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultHttpPort})",
             DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultHttpPort}",
         };
+        var smtp = new Option<string>("--smtp")
+        {
+            Description = $"Where SMTP submission listens (STARTTLS with a certificate), HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultSmtpPort})",
+            DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultSmtpPort}",
+        };
+        var submissions = new Option<string>("--submissions")
+        {
+            Description = $"Where SMTP submission over implicit TLS listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultSubmissionsPort} when a certificate is given)",
+        };
+        var tlsCert = new Option<string>("--tls-cert")
+        {
+            Description = "TLS certificate for the mail doors (PEM file); 'carteiro cert' makes a self-signed one",
+        };
+        var tlsKey = new Option<string>("--tls-key")
+        {
+            Description = "The certificate's private key (PEM file)",
+        };
+        var plaintextAuth = new Option<bool>("--allow-plaintext-auth")
+        {
+            Description = "Take passwords without TLS from any address (by default only on loopback)",
+        };
         var registration = new Option<string>("--registration")
         {
             Description = "Whether anyone may create an account: open or closed",
@@ -70,7 +91,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a Carteiro server (SQLite store in the data folder)")
         {
-            data, native, http, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
+            data, native, http, smtp, submissions, tlsCert, tlsKey, plaintextAuth, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,6 +103,29 @@ internal static class ServeCommand
             if (!Endpoints.TryParseListen(parse.GetValue(http)!, out var httpEndpoint, out error))
             {
                 return Fail(ExitCodes.Usage, $"--http: {error}");
+            }
+
+            if (!Endpoints.TryParseListen(parse.GetValue(smtp)!, out var smtpEndpoint, out error))
+            {
+                return Fail(ExitCodes.Usage, $"--smtp: {error}");
+            }
+
+            string? certificate = parse.GetValue(tlsCert);
+            string? key = parse.GetValue(tlsKey);
+            if ((certificate is null) != (key is null))
+            {
+                return Fail(ExitCodes.Usage, "--tls-cert and --tls-key go together");
+            }
+
+            string submissionsText = parse.GetValue(submissions) ?? (certificate is null ? "none" : $"127.0.0.1:{ServerSettings.DefaultSubmissionsPort}");
+            if (!Endpoints.TryParseListen(submissionsText, out var submissionsEndpoint, out error))
+            {
+                return Fail(ExitCodes.Usage, $"--submissions: {error}");
+            }
+
+            if (submissionsEndpoint is not null && certificate is null)
+            {
+                return Fail(ExitCodes.Usage, "--submissions needs a certificate: give --tls-cert and --tls-key (carteiro cert makes a pair)");
             }
 
             if (!TryParseSize(parse.GetValue(maxMessage)!, out long maxBytes))
@@ -104,12 +148,16 @@ internal static class ServeCommand
                 SignInTimeout = TimeSpan.FromSeconds(parse.GetValue(signIn)),
                 MaxConnectionsPerAddress = parse.GetValue(maxConnections),
                 PasswordIterations = parse.GetValue(iterations),
+                AllowPlaintextAuth = parse.GetValue(plaintextAuth),
             };
             var settings = new ServerSettings
             {
                 DataPath = parse.GetValue(data)!,
                 Native = nativeEndpoint,
                 Http = httpEndpoint,
+                Smtp = smtpEndpoint,
+                Submissions = submissionsEndpoint,
+                Tls = certificate is null ? null : (certificate, key!),
                 Options = options,
                 LogLevel = parse.GetValue(logLevel),
             };
@@ -148,6 +196,14 @@ internal static class ServeCommand
         {
             return Fail(ExitCodes.Refused, $"cannot use the data folder: {error.Message}");
         }
+        catch (System.Security.Cryptography.CryptographicException error)
+        {
+            return Fail(ExitCodes.Usage, $"cannot use the TLS certificate: {error.Message}");
+        }
+        catch (FileNotFoundException error)
+        {
+            return Fail(ExitCodes.Usage, $"cannot read {error.FileName}: no such file");
+        }
 
         await using (server.ConfigureAwait(false))
         {
@@ -155,6 +211,9 @@ internal static class ServeCommand
             await output.WriteLineAsync($"carteiro {Version} is running").ConfigureAwait(false);
             await output.WriteLineAsync($"  native protocol  {server.NativeEndPoint?.ToString() ?? "off"}").ConfigureAwait(false);
             await output.WriteLineAsync($"  web and API      {(server.HttpEndPoint is { } web ? $"http://{web}/" : "off")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  SMTP submission  {Describe(server.SmtpEndPoint, settings.Tls is null ? "no TLS" : "STARTTLS")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  SMTP over TLS    {Describe(server.SubmissionsEndPoint, "implicit TLS")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  mail domain      {settings.Options.Domain}").ConfigureAwait(false);
             await output.WriteLineAsync($"  data             {server.DataPath}").ConfigureAwait(false);
             await output.WriteLineAsync($"  registration     {(settings.Options.RegistrationOpen ? "open" : "closed")}").ConfigureAwait(false);
             await output.WriteLineAsync("Press Ctrl-C to stop.").ConfigureAwait(false);
@@ -172,6 +231,8 @@ internal static class ServeCommand
         await Console.Out.WriteLineAsync("carteiro: stopped").ConfigureAwait(false);
         return ExitCodes.Ok;
     }
+
+    private static string Describe(System.Net.IPEndPoint? endpoint, string how) => endpoint is null ? "off" : $"{endpoint} ({how})";
 
     internal static string Version => typeof(ServeCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 

@@ -6,6 +6,7 @@ using Carteiro.Core.Live;
 using Carteiro.Core.Storage;
 using Carteiro.Protocols.Common;
 using Carteiro.Protocols.Native;
+using Carteiro.Protocols.Smtp;
 using Carteiro.Storage.Sqlite;
 using Carteiro.Web;
 using Microsoft.AspNetCore.Builder;
@@ -28,15 +29,19 @@ public sealed class CarteiroServer : IAsyncDisposable
     private readonly DataFolder _data;
     private readonly ListenOptions? _native;
     private readonly ListenOptions? _http;
+    private readonly ListenOptions? _smtp;
+    private readonly ListenOptions? _submissions;
     private readonly SqliteMailStore _store;
 
-    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, ListenOptions? native, ListenOptions? http)
+    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, ListenOptions? native, ListenOptions? http, ListenOptions? smtp, ListenOptions? submissions)
     {
         _app = app;
         _data = data;
         _store = store;
         _native = native;
         _http = http;
+        _smtp = smtp;
+        _submissions = submissions;
     }
 
     /// <summary>Where the native protocol listens (the bound port when 0 was asked for).</summary>
@@ -44,6 +49,12 @@ public sealed class CarteiroServer : IAsyncDisposable
 
     /// <summary>Where HTTP listens (the bound port when 0 was asked for).</summary>
     public IPEndPoint? HttpEndPoint => _http?.IPEndPoint;
+
+    /// <summary>Where SMTP submission listens (the bound port when 0 was asked for).</summary>
+    public IPEndPoint? SmtpEndPoint => _smtp?.IPEndPoint;
+
+    /// <summary>Where SMTP submission over implicit TLS listens.</summary>
+    public IPEndPoint? SubmissionsEndPoint => _submissions?.IPEndPoint;
 
     /// <summary>The data folder.</summary>
     public string DataPath => _data.Path;
@@ -57,6 +68,13 @@ public sealed class CarteiroServer : IAsyncDisposable
     /// <summary>Locks the data folder, opens the store and starts listening.</summary>
     public static async Task<CarteiroServer> StartAsync(ServerSettings settings, CancellationToken cancellationToken)
     {
+        // A bad certificate is reported before anything is locked or opened.
+        var tls = settings.Tls is var (certificate, key) ? TlsSettings.FromPemFiles(certificate, key) : null;
+        if (settings.Submissions is not null && tls is null)
+        {
+            throw new InvalidOperationException("SMTP over implicit TLS needs a certificate (--tls-cert and --tls-key)");
+        }
+
         var data = DataFolder.OpenExclusive(settings.DataPath);
         var store = new SqliteMailStore(data.DatabasePath);
         try
@@ -101,6 +119,16 @@ public sealed class CarteiroServer : IAsyncDisposable
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
+            services.AddSingleton(sp => new SmtpConnectionHandler(new SmtpServices(
+                sp.GetRequiredService<AccountService>(),
+                sp.GetRequiredService<MailService>(),
+                options,
+                sp.GetRequiredService<ConnectionLimiter>(),
+                sp.GetRequiredService<IdleMonitor>(),
+                tls,
+                sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)));
+
             if (settings.Http is not null)
             {
                 services.AddCarteiroWeb();
@@ -108,6 +136,8 @@ public sealed class CarteiroServer : IAsyncDisposable
 
             ListenOptions? native = null;
             ListenOptions? http = null;
+            ListenOptions? smtp = null;
+            ListenOptions? submissions = null;
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
@@ -129,6 +159,26 @@ public sealed class CarteiroServer : IAsyncDisposable
                     });
                 }
 
+                if (settings.Smtp is { } submission)
+                {
+                    kestrel.Listen(submission, listen =>
+                    {
+                        var handler = listen.ApplicationServices.GetRequiredService<SmtpConnectionHandler>();
+                        listen.Run(connection => handler.HandleAsync(connection, implicitTls: false));
+                        smtp = listen;
+                    });
+                }
+
+                if (settings.Submissions is { } secure)
+                {
+                    kestrel.Listen(secure, listen =>
+                    {
+                        var handler = listen.ApplicationServices.GetRequiredService<SmtpConnectionHandler>();
+                        listen.Run(connection => handler.HandleAsync(connection, implicitTls: true));
+                        submissions = listen;
+                    });
+                }
+
                 // Sends may carry a whole message; RequestLimits sets each request's own cap.
                 kestrel.Limits.MaxRequestBodySize = WebDoor.LargestRequestBody(options);
             });
@@ -140,7 +190,7 @@ public sealed class CarteiroServer : IAsyncDisposable
             }
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new CarteiroServer(app, data, store, native, http);
+            return new CarteiroServer(app, data, store, native, http, smtp, submissions);
         }
         catch
         {

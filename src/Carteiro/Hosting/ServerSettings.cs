@@ -13,6 +13,12 @@ public sealed record ServerSettings
     /// <summary>The HTTP door's default port (web app, JSON API, live events).</summary>
     public const int DefaultHttpPort = 4481;
 
+    /// <summary>SMTP submission's default port (587 without root: RFC 6409).</summary>
+    public const int DefaultSmtpPort = 4587;
+
+    /// <summary>SMTP submission over implicit TLS, the default port (465 without root: RFC 8314).</summary>
+    public const int DefaultSubmissionsPort = 4465;
+
     /// <summary>The data folder.</summary>
     public required string DataPath { get; init; }
 
@@ -21,6 +27,15 @@ public sealed record ServerSettings
 
     /// <summary>Where HTTP (web app and JSON API) listens; null turns it off.</summary>
     public IPEndPoint? Http { get; init; } = new(IPAddress.Loopback, DefaultHttpPort);
+
+    /// <summary>Where SMTP submission (with STARTTLS when there is a certificate) listens; null turns it off.</summary>
+    public IPEndPoint? Smtp { get; init; }
+
+    /// <summary>Where SMTP submission over implicit TLS listens; null turns it off. Needs <see cref="Tls"/>.</summary>
+    public IPEndPoint? Submissions { get; init; }
+
+    /// <summary>The certificate and key (PEM files) for TLS in the mail doors; null: no TLS.</summary>
+    public (string CertificatePath, string KeyPath)? Tls { get; init; }
 
     /// <summary>Policy and limits.</summary>
     public CarteiroOptions Options { get; init; } = CarteiroOptions.Default;

@@ -1,9 +1,10 @@
 using Carteiro.Client;
+using Xunit;
 
-namespace Carteiro.IntegrationTests.Support;
+namespace Carteiro.TestKit;
 
 /// <summary>Waiting for what a <see cref="CarteiroClient"/> is pushed.</summary>
-internal static class ClientEvents
+public static class ClientEvents
 {
     /// <summary>The next event of type <typeparamref name="T"/> that matches, within <paramref name="timeout"/>.</summary>
     public static async Task<T> NextAsync<T>(CarteiroClient client, Func<T, bool> match, TimeSpan timeout)

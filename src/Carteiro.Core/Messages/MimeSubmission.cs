@@ -1,0 +1,195 @@
+using System.Text;
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Errors;
+using MimeKit;
+using MimeKit.Text;
+using MimeKit.Utils;
+
+namespace Carteiro.Core.Messages;
+
+/// <summary>
+/// A whole RFC 5322 document handed in by a mail program (SMTP submission; IMAP APPEND later):
+/// parsed with MimeKit for the fields the store keeps beside it, and completed the way a
+/// submission server does (RFC 6409 section 8): a missing Date, Message-ID or From is added, and
+/// Bcc is taken out. The bytes are otherwise kept exactly as submitted.
+/// </summary>
+public static class MimeSubmission
+{
+    /// <summary>A parsed submission.</summary>
+    /// <param name="Bytes">The document to store, CRLF line endings as submitted.</param>
+    /// <param name="MessageIdHeader">The Message-ID with angle brackets.</param>
+    /// <param name="MessageIdGiven">True when the submitter wrote the Message-ID (so a retry carries it again).</param>
+    /// <param name="Subject">The decoded subject, one line.</param>
+    /// <param name="Body">The text a reader sees: the plain-text part, else the HTML part's text.</param>
+    /// <param name="Attachments">Attachments with their decoded sizes.</param>
+    /// <param name="ToNames">Local user names in the To header.</param>
+    /// <param name="CcNames">Local user names in the Cc header.</param>
+    public sealed record Parsed(
+        byte[] Bytes,
+        string MessageIdHeader,
+        bool MessageIdGiven,
+        string Subject,
+        string Body,
+        IReadOnlyList<AttachmentInfo> Attachments,
+        IReadOnlyList<string> ToNames,
+        IReadOnlyList<string> CcNames);
+
+    /// <summary>Parses and completes <paramref name="document"/> submitted by <paramref name="sender"/>.</summary>
+    /// <exception cref="CarteiroException"><c>bad-syntax</c> when it is not a message; <c>forbidden</c> when From is someone else.</exception>
+    public static Parsed Parse(ReadOnlyMemory<byte> document, string sender, string domain, DateTimeOffset now)
+    {
+        MimeMessage message;
+        try
+        {
+            using var input = new MemoryStream(document.ToArray(), writable: false);
+            message = MimeMessage.Load(input);
+        }
+        catch (FormatException error)
+        {
+            throw new CarteiroException(ErrorCode.BadSyntax, "the message is not an RFC 5322 document: " + error.Message);
+        }
+
+        string own = $"{sender}@{domain}";
+        var from = message.From.Mailboxes.ToList();
+        if (from.Count > 0 && !from.All(m => string.Equals(m.Address, own, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CarteiroException(ErrorCode.Forbidden, $"the From address must be your own, {own}");
+        }
+
+        // What the submitter left out goes on top; nothing below it is touched.
+        var added = new StringBuilder();
+        if (from.Count == 0)
+        {
+            added.Append("From: ").Append(new MailboxAddress(sender, own).ToString(FormatOptions.Default, encode: true)).Append("\r\n");
+        }
+
+        if (!message.Headers.Contains(HeaderId.Date))
+        {
+            added.Append("Date: ").Append(DateUtils.FormatDate(now)).Append("\r\n");
+        }
+
+        string? givenId = message.MessageId;
+        bool idGiven = !string.IsNullOrWhiteSpace(givenId);
+        string messageId = idGiven ? givenId! : $"{Guid.NewGuid():N}@{domain}";
+        if (!idGiven)
+        {
+            added.Append("Message-ID: <").Append(messageId).Append(">\r\n");
+        }
+
+        byte[] bytes;
+        if (message.Headers.Contains(HeaderId.Bcc))
+        {
+            // Blind copies must not show in the copies the recipients get.
+            message.Headers.RemoveAll(HeaderId.Bcc);
+            using var output = new MemoryStream(document.Length + 256);
+            output.Write(Encoding.UTF8.GetBytes(added.ToString()));
+            message.WriteTo(FormatOptions.Default, output);
+            bytes = output.ToArray();
+        }
+        else
+        {
+            bytes = new byte[Encoding.UTF8.GetByteCount(added.ToString()) + document.Length];
+            int at = Encoding.UTF8.GetBytes(added.ToString(), bytes);
+            document.Span.CopyTo(bytes.AsSpan(at));
+        }
+
+        string subject = (message.Subject ?? "").ReplaceLineEndings(" ").Trim();
+        return new Parsed(bytes, $"<{messageId}>", idGiven, subject, ReadableText(message), Attachments(message),
+            LocalNames(message.To, domain), LocalNames(message.Cc, domain));
+    }
+
+    private static string ReadableText(MimeMessage message)
+    {
+        if (message.TextBody is { } text)
+        {
+            return text;
+        }
+
+        return message.HtmlBody is { } html ? HtmlText(html) : "";
+    }
+
+    // The words of an HTML body, for lists, search and text-only readers.
+    private static string HtmlText(string html)
+    {
+        var text = new StringBuilder(html.Length / 2);
+        var tokenizer = new HtmlTokenizer(new StringReader(html));
+        bool skipping = false;
+        while (tokenizer.ReadNextToken(out var token))
+        {
+            switch (token)
+            {
+                case HtmlTagToken tag when tag.Id is HtmlTagId.Script or HtmlTagId.Style or HtmlTagId.Head:
+                    skipping = !tag.IsEndTag && !tag.IsEmptyElement;
+                    break;
+                case HtmlTagToken tag when tag.Id is HtmlTagId.P or HtmlTagId.Br or HtmlTagId.Div or HtmlTagId.TR or HtmlTagId.LI:
+                    text.Append('\n');
+                    break;
+                case HtmlDataToken data when !skipping:
+                    text.Append(data.Data);
+                    break;
+            }
+        }
+
+        return text.ToString().Trim();
+    }
+
+    private static List<AttachmentInfo> Attachments(MimeMessage message)
+    {
+        var result = new List<AttachmentInfo>();
+        foreach (var entity in message.Attachments)
+        {
+            if (entity is MimePart { Content: not null } part)
+            {
+                using var counter = new CountingStream();
+                part.Content.DecodeTo(counter);
+                result.Add(new AttachmentInfo(part.FileName ?? "attachment", part.ContentType.MimeType, counter.Length));
+            }
+        }
+
+        return result;
+    }
+
+    private static List<string> LocalNames(InternetAddressList addresses, string domain)
+    {
+        var names = new List<string>();
+        foreach (var mailbox in addresses.Mailboxes)
+        {
+            if (MailAddresses.TryLocalName(mailbox.Address, domain, out string name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Counts what is written to it and keeps nothing: the decoded size of an attachment.</summary>
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,49 @@
+using Carteiro.Core;
+using Carteiro.Core.Accounts;
+using Carteiro.Core.Delivery;
+using Carteiro.Protocols.Common;
+using Microsoft.Extensions.Logging;
+
+namespace Carteiro.Protocols.Smtp;
+
+/// <summary>What every SMTP submission session needs, made once per server.</summary>
+public sealed class SmtpServices(
+    AccountService accounts,
+    MailService mail,
+    CarteiroOptions options,
+    ConnectionLimiter limiter,
+    IdleMonitor monitor,
+    TlsSettings? tls,
+    ILoggerFactory loggers,
+    CancellationToken stopping)
+{
+    /// <summary>The longest command line taken (RFC 5321 asks for 512; AUTH PLAIN answers need more).</summary>
+    public const int MaxCommandLength = 4096;
+
+    /// <summary>How many bad commands a session may send before it is closed.</summary>
+    public const int MaxErrors = 10;
+
+    /// <summary>Sign-in, shared with every door (and its throttle).</summary>
+    public AccountService Accounts { get; } = accounts;
+
+    /// <summary>Mail operations.</summary>
+    public MailService Mail { get; } = mail;
+
+    /// <summary>Limits and policy.</summary>
+    public CarteiroOptions Options { get; } = options;
+
+    /// <summary>Per-address connection cap, across every door.</summary>
+    public ConnectionLimiter Limiter { get; } = limiter;
+
+    /// <summary>Sign-in and idle deadlines.</summary>
+    public IdleMonitor Monitor { get; } = monitor;
+
+    /// <summary>The certificate for STARTTLS and implicit TLS; null when the server has none.</summary>
+    public TlsSettings? Tls { get; } = tls;
+
+    /// <summary>The door's log.</summary>
+    public ILogger Logger { get; } = loggers.CreateLogger("Carteiro.Smtp");
+
+    /// <summary>Cancelled when the server begins to stop.</summary>
+    public CancellationToken Stopping { get; } = stopping;
+}

@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Globalization;
+using Carteiro.Core.Errors;
+
+namespace Carteiro.Protocols.Smtp;
+
+internal sealed partial class SmtpSession
+{
+    // Past this much of one unfinished line, what has come is taken into the message rather than
+    // held in the pipe: a message of one enormous line costs no more than its size allows.
+    private const int PartialLineThreshold = 64 * 1024;
+
+    private enum Receiving
+    {
+        Commands,
+        Data,
+        Chunk,
+    }
+
+    private Receiving _receiving;
+    private bool _atLineStart = true;
+    private bool _tooLarge;
+    private long _chunkLeft;
+    private bool _lastChunk;
+    private bool _chunkFailed;
+    private string? _chunkRefusal;
+
+    private long MaxSize => _services.Options.MaxMessageSize;
+
+    private void Data(string argument)
+    {
+        if (!_inTransaction)
+        {
+            Error("503 5.5.1 Need MAIL before DATA");
+        }
+        else if (_recipients.Count == 0)
+        {
+            Error("554 5.5.1 No valid recipients");
+        }
+        else if (argument.Length > 0)
+        {
+            Error("501 5.5.4 DATA takes no argument");
+        }
+        else if (_message.Length > 0)
+        {
+            Error("503 5.5.1 DATA cannot follow BDAT in one message");
+        }
+        else
+        {
+            Reply("354 End data with <CR><LF>.<CR><LF>");
+            _receiving = Receiving.Data;
+            _atLineStart = true;
+            _tooLarge = false;
+        }
+    }
+
+    // BDAT size [LAST] (RFC 3030): exactly size bytes follow the command, whatever the answer.
+    private void Chunk(string argument)
+    {
+        string[] parts = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is 0 or > 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long size)
+            || (parts.Length == 2 && !string.Equals(parts[1], "LAST", StringComparison.OrdinalIgnoreCase)))
+        {
+            // The length of what follows is unknown, so the conversation cannot go on.
+            Reply("501 5.5.4 Syntax: BDAT size [LAST]; closing, as the data that follows cannot be skipped");
+            _closeReason = "bad-bdat";
+            return;
+        }
+
+        _receiving = Receiving.Chunk;
+        _chunkLeft = size;
+        _lastChunk = parts.Length == 2;
+        _chunkRefusal = !_inTransaction ? "503 5.5.1 Need MAIL before BDAT"
+            : _recipients.Count == 0 ? "554 5.5.1 No valid recipients"
+            : _chunkFailed ? "503 5.5.1 An earlier chunk of this message failed: send RSET"
+            : null;
+        if (_chunkRefusal is null && _message.Length + size > MaxSize)
+        {
+            _tooLarge = true;
+        }
+    }
+
+    // Takes message bytes off the buffer; true when the message (DATA) or chunk (BDAT) is complete.
+    private bool ConsumeMessage(ref ReadOnlySequence<byte> buffer)
+    {
+        if (_receiving == Receiving.Chunk)
+        {
+            long take = Math.Min(_chunkLeft, buffer.Length);
+            if (_chunkRefusal is null && !_tooLarge)
+            {
+                _message.Append(buffer.Slice(0, take));
+            }
+
+            buffer = buffer.Slice(take);
+            _chunkLeft -= take;
+            return _chunkLeft == 0;
+        }
+
+        while (true)
+        {
+            var end = buffer.PositionOf((byte)'\n');
+            if (end is null)
+            {
+                if (buffer.Length > PartialLineThreshold)
+                {
+                    Take(buffer);
+                    _atLineStart = false;
+                    buffer = buffer.Slice(buffer.End);
+                }
+
+                return false;
+            }
+
+            var line = buffer.Slice(0, buffer.GetPosition(1, end.Value));
+            buffer = buffer.Slice(line.End);
+            if (_atLineStart && IsEndOfData(line))
+            {
+                return true;
+            }
+
+            Take(line);
+            _atLineStart = true;
+        }
+    }
+
+    // A line of the message, with the transparency dot taken off (RFC 5321 section 4.5.2).
+    private void Take(ReadOnlySequence<byte> line)
+    {
+        if (_atLineStart && line.FirstSpan[0] == (byte)'.')
+        {
+            line = line.Slice(1);
+        }
+
+        if (_tooLarge || _message.Length + line.Length > MaxSize)
+        {
+            _tooLarge = true;
+            return;
+        }
+
+        _message.Append(line);
+    }
+
+    private static bool IsEndOfData(ReadOnlySequence<byte> line)
+    {
+        Span<byte> head = stackalloc byte[3];
+        if (line.Length is not (2 or 3))
+        {
+            return false;
+        }
+
+        line.CopyTo(head);
+        return head[0] == (byte)'.' && (line.Length == 2 ? head[1] == (byte)'\n' : head[1] == (byte)'\r' && head[2] == (byte)'\n');
+    }
+
+    private async Task FinishMessageAsync()
+    {
+        var receiving = _receiving;
+        _receiving = Receiving.Commands;
+        if (receiving == Receiving.Chunk && _chunkRefusal is { } refusal)
+        {
+            _chunkRefusal = null;
+            Error(refusal);
+            return;
+        }
+
+        if (_tooLarge)
+        {
+            _services.Logger.LimitExceeded(_connection.ConnectionId, _remote, "message-too-large");
+            Error($"552 5.3.4 Message too big: the limit is {MaxSize} bytes");
+            if (receiving == Receiving.Data)
+            {
+                ResetTransaction();
+            }
+            else
+            {
+                _chunkFailed = true;
+                _message.Reset();
+                _tooLarge = false;
+            }
+
+            return;
+        }
+
+        if (receiving == Receiving.Chunk && !_lastChunk)
+        {
+            Reply($"250 2.0.0 {_message.Length} octets received");
+            return;
+        }
+
+        await SubmitAsync().ConfigureAwait(false);
+    }
+
+    private async Task SubmitAsync()
+    {
+        var account = _account!;
+        try
+        {
+            var receipt = await _services.Mail.SubmitAsync(account, [.. _recipients], _message.Memory, _closing.Token).ConfigureAwait(false);
+            _services.Logger.Submitted(account.Name, receipt.MessageId, _message.Length, _recipients.Count);
+            Reply($"250 2.0.0 Ok: stored as message {receipt.MessageId}{(receipt.Duplicate ? " (already stored: same Message-ID)" : "")}");
+        }
+        catch (CarteiroException refused)
+        {
+            _services.Logger.Refused(account.Name, refused.Code.ToWire(), refused.Message);
+            Reply(refused.Code switch
+            {
+                ErrorCode.MessageTooLarge or ErrorCode.TooManyAttachments => $"552 5.3.4 {refused.Message}",
+                ErrorCode.Forbidden => $"550 5.7.1 {refused.Message}",
+                ErrorCode.UnknownRecipients or ErrorCode.NoSuchUser => $"550 5.1.1 {refused.Message}",
+                ErrorCode.BadSyntax or ErrorCode.SubjectTooLong => $"554 5.6.0 {refused.Message}",
+                ErrorCode.NoRecipients => $"554 5.5.1 {refused.Message}",
+                ErrorCode.TooManyRecipients => $"452 4.5.3 {refused.Message}",
+                ErrorCode.ShuttingDown => "421 4.3.2 Shutting down, try again later",
+                _ => $"451 4.3.0 {refused.Message}: try again later",
+            });
+        }
+        finally
+        {
+            ResetTransaction();
+        }
+    }
+}

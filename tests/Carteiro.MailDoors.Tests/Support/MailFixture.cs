@@ -1,0 +1,61 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Carteiro.Client;
+using Carteiro.Core;
+using Carteiro.TestKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+
+namespace Carteiro.MailDoors.Tests.Support;
+
+/// <summary>
+/// A server shared by a test class, with helpers for its mail doors: MailKit clients that trust
+/// exactly this server's certificate, native clients to watch what arrives, and addresses.
+/// </summary>
+public class MailFixture : TestServerFixture
+{
+    public string Domain => Server.Options.Domain;
+
+    public string Address(string user) => $"{user}@{Domain}";
+
+    /// <summary>Makes an account with a unique name from <paramref name="prefix"/>.</summary>
+    public async Task<string> UserAsync(string prefix) => (await Server.CreateUserAsync(UniqueName.Of(prefix))).Name;
+
+    /// <summary>A native client signed in as <paramref name="user"/>, to see what the other doors did.</summary>
+    public async Task<CarteiroClient> NativeAsync(string user)
+    {
+        var client = await CarteiroClient.ConnectAsync(Server.Host, Server.Port, cancellationToken: TestContext.Current.CancellationToken);
+        await client.LoginAsync(user, Passwords.Default, TestContext.Current.CancellationToken);
+        return client;
+    }
+
+    /// <summary>
+    /// A MailKit SMTP client connected to the submission port (<paramref name="security"/>:
+    /// None, StartTls or SslOnConnect on the implicit TLS port) and, unless told otherwise,
+    /// signed in as <paramref name="user"/>.
+    /// </summary>
+    public async Task<SmtpClient> SmtpAsync(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default)
+    {
+        var client = new SmtpClient { Timeout = 15_000, ServerCertificateValidationCallback = TrustsOnlyThisServer };
+        var endpoint = security == SecureSocketOptions.SslOnConnect ? Server.Submissions : Server.Smtp;
+        await client.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, security, TestContext.Current.CancellationToken);
+        if (user is not null)
+        {
+            await client.AuthenticateAsync(user, password, TestContext.Current.CancellationToken);
+        }
+
+        return client;
+    }
+
+    // Pinned: the one certificate this server was started with, whatever the host name.
+    private bool TrustsOnlyThisServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        certificate is not null && certificate.GetCertHashString() == Server.Certificate.GetCertHashString();
+}
+
+/// <summary>A server whose messages may be at most 64 KiB, for the size limit tests.</summary>
+public sealed class SmallMessagesFixture : MailFixture
+{
+    public const long MaxMessageSize = 64 * 1024;
+
+    protected override CarteiroOptions Configure(CarteiroOptions options) => options with { MaxMessageSize = MaxMessageSize };
+}
