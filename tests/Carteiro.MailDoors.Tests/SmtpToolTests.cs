@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Carteiro.Client;
 using Carteiro.MailDoors.Tests.Support;
 using Carteiro.TestKit;
@@ -14,24 +13,6 @@ public sealed class SmtpToolTests(MailFixture fixture) : IClassFixture<MailFixtu
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
 
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(Patience);
-        var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var errors = process.StandardError.ReadToEndAsync(deadline.Token);
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await errors}");
-        return await output;
-    }
-
     [Theory]
     [InlineData("smtp", true)]
     [InlineData("smtps", false)]
@@ -44,7 +25,7 @@ public sealed class SmtpToolTests(MailFixture fixture) : IClassFixture<MailFixtu
         string letter = Path.Combine(fixture.Server.DataPath, $"letter-{scheme}.txt");
         await File.WriteAllTextAsync(letter, $"From: {fixture.Address(alice)}\r\nTo: {fixture.Address(bob)}\r\nSubject: curl {scheme}\r\n\r\nSent with curl.\r\n", TestContext.Current.CancellationToken);
 
-        await RunAsync("curl", "--silent", "--show-error", "--url", $"{scheme}://localhost:{port}", "--resolve", $"localhost:{port}:127.0.0.1",
+        await Tools.RunAsync("curl", "--silent", "--show-error", "--url", $"{scheme}://localhost:{port}", "--resolve", $"localhost:{port}:127.0.0.1",
             "--ssl-reqd", "--cacert", fixture.Server.CertificatePath, "--user", $"{alice}:{Passwords.Default}",
             "--mail-from", fixture.Address(alice), "--mail-rcpt", fixture.Address(bob), "--upload-file", letter);
 
@@ -81,8 +62,8 @@ public sealed class SmtpToolTests(MailFixture fixture) : IClassFixture<MailFixtu
                 print(refused)
             """;
 
-        string output = await RunAsync("python3", "-c", Script, "localhost", fixture.Server.Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            fixture.Server.Submissions.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), fixture.Server.CertificatePath, alice, Passwords.Default, fixture.Address(bob));
+        string output = await Tools.RunAsync("python3", "-c", Script, "localhost", Tools.Port(fixture.Server.Smtp),
+            Tools.Port(fixture.Server.Submissions), fixture.Server.CertificatePath, alice, Passwords.Default, fixture.Address(bob));
 
         // smtplib reports recipients refused while others were accepted.
         Assert.Contains("'nobody-here@localhost': (550, b'5.1.1", output, StringComparison.Ordinal);

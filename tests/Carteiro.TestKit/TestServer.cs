@@ -38,6 +38,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>SMTP submission over implicit TLS.</summary>
     public IPEndPoint Submissions => Server.SubmissionsEndPoint!;
 
+    /// <summary>POP3 (STLS offered).</summary>
+    public IPEndPoint Pop3 => Server.Pop3EndPoint!;
+
+    /// <summary>POP3 over implicit TLS.</summary>
+    public IPEndPoint Pop3s => Server.Pop3sEndPoint!;
+
     /// <summary>The data folder (deleted on dispose).</summary>
     public string DataPath { get; }
 
@@ -85,6 +91,8 @@ public sealed class TestServer : IAsyncDisposable
             Http = new IPEndPoint(IPAddress.Loopback, 0),
             Smtp = new IPEndPoint(IPAddress.Loopback, 0),
             Submissions = new IPEndPoint(IPAddress.Loopback, 0),
+            Pop3 = new IPEndPoint(IPAddress.Loopback, 0),
+            Pop3s = new IPEndPoint(IPAddress.Loopback, 0),
             Tls = (certificatePath, keyPath),
             Options = options,
             LogLevel = LogLevel.Warning,

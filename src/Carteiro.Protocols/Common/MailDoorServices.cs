@@ -1,13 +1,12 @@
 using Carteiro.Core;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Delivery;
-using Carteiro.Protocols.Common;
 using Microsoft.Extensions.Logging;
 
-namespace Carteiro.Protocols.Smtp;
+namespace Carteiro.Protocols.Common;
 
-/// <summary>What every SMTP submission session needs, made once per server.</summary>
-public sealed class SmtpServices(
+/// <summary>What every session of the standard mail doors (SMTP, POP3) needs, made once per server.</summary>
+public sealed class MailDoorServices(
     AccountService accounts,
     MailService mail,
     CarteiroOptions options,
@@ -17,7 +16,7 @@ public sealed class SmtpServices(
     ILoggerFactory loggers,
     CancellationToken stopping)
 {
-    /// <summary>The longest command line taken (RFC 5321 asks for 512; AUTH PLAIN answers need more).</summary>
+    /// <summary>The longest command line taken (RFC 5321 asks for 512; SASL answers need more).</summary>
     public const int MaxCommandLength = 4096;
 
     /// <summary>How many bad commands a session may send before it is closed.</summary>
@@ -38,11 +37,11 @@ public sealed class SmtpServices(
     /// <summary>Sign-in and idle deadlines.</summary>
     public IdleMonitor Monitor { get; } = monitor;
 
-    /// <summary>The certificate for STARTTLS and implicit TLS; null when the server has none.</summary>
+    /// <summary>The certificate for STARTTLS/STLS and implicit TLS; null when the server has none.</summary>
     public TlsSettings? Tls { get; } = tls;
 
-    /// <summary>The door's log.</summary>
-    public ILogger Logger { get; } = loggers.CreateLogger("Carteiro.Smtp");
+    /// <summary>Where each door gets its log.</summary>
+    public ILoggerFactory Loggers { get; } = loggers;
 
     /// <summary>Cancelled when the server begins to stop.</summary>
     public CancellationToken Stopping { get; } = stopping;

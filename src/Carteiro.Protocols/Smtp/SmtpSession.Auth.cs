@@ -1,6 +1,7 @@
 using System.Text;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Errors;
+using Carteiro.Protocols.Common;
 
 namespace Carteiro.Protocols.Smtp;
 
@@ -120,26 +121,24 @@ internal sealed partial class SmtpSession
         string name = LocalName(user);
         try
         {
-            var account = await _services.Accounts.SignInAsync(name, password, _address?.ToString() ?? "", _closing.Token).ConfigureAwait(false);
+            var account = await Services.Accounts.SignInAsync(name, password, Address?.ToString() ?? "", Closing).ConfigureAwait(false);
             _account = account;
-            _services.Logger.SignedIn(account.Name, _remote);
+            MailDoorLog.SignedIn(Logger, Door, account.Name, Remote);
             Reply("235 2.7.0 Authentication successful");
         }
         catch (CarteiroException refused) when (refused.Code == ErrorCode.Throttled)
         {
-            _services.Logger.SignInFailed(name, _remote, "throttled");
+            MailDoorLog.SignInFailed(Logger, Door, name, Remote, "throttled");
             int seconds = (int)Math.Ceiling((refused.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
             Error($"454 4.7.0 Too many failed sign-ins: try again in {seconds} seconds");
         }
         catch (CarteiroException refused)
         {
-            _services.Logger.SignInFailed(name, _remote, refused.Code.ToWire());
+            MailDoorLog.SignInFailed(Logger, Door, name, Remote, refused.Code.ToWire());
             Error("535 5.7.8 Authentication credentials invalid");
         }
     }
 
-    // "bob" and "bob@DOMAIN" both name user bob.
-    private string LocalName(string user) => MailAddresses.TryLocalName(user, Domain, out string name) ? name : user;
 
     private bool TryDecode(string text, out byte[] bytes)
     {

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Carteiro.Core;
 using Carteiro.Core.Accounts;
+using Carteiro.Protocols.Common;
 
 namespace Carteiro.Protocols.Smtp;
 
 internal sealed partial class SmtpSession
 {
-    private Task HandleLineAsync(string line)
+    protected override Task HandleLineAsync(string line)
     {
         if (_authentication is not null)
         {
@@ -49,7 +50,7 @@ internal sealed partial class SmtpSession
                 break;
             case "QUIT":
                 Reply($"221 2.0.0 {Domain} Bye");
-                _closeReason = "quit";
+                CloseReason = "quit";
                 break;
             case "VRFY":
                 Reply("252 2.5.2 Cannot verify users; send the message and it will be delivered or refused");
@@ -88,13 +89,13 @@ internal sealed partial class SmtpSession
         {
             $"{Domain} greets {Printable(argument)}",
             "PIPELINING",
-            $"SIZE {_services.Options.MaxMessageSize.ToString(CultureInfo.InvariantCulture)}",
+            $"SIZE {Services.Options.MaxMessageSize.ToString(CultureInfo.InvariantCulture)}",
             "8BITMIME",
             "SMTPUTF8",
             "ENHANCEDSTATUSCODES",
             "CHUNKING",
         };
-        if (_services.Tls is not null && !Secure)
+        if (Services.Tls is not null && !Secure)
         {
             lines.Add("STARTTLS");
         }
@@ -116,7 +117,7 @@ internal sealed partial class SmtpSession
         {
             Error("501 5.5.4 STARTTLS takes no argument");
         }
-        else if (_services.Tls is null)
+        else if (Services.Tls is null)
         {
             Error("454 4.7.0 TLS is not available: the server has no certificate");
         }
@@ -127,7 +128,7 @@ internal sealed partial class SmtpSession
         else
         {
             Reply("220 2.0.0 Ready to start TLS");
-            _startTls = true;
+            StartTlsRequested = true;
         }
     }
 
@@ -165,9 +166,9 @@ internal sealed partial class SmtpSession
             switch (key)
             {
                 case "SIZE" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size):
-                    if (size > _services.Options.MaxMessageSize)
+                    if (size > Services.Options.MaxMessageSize)
                     {
-                        Error($"552 5.3.4 Message too big: the limit is {_services.Options.MaxMessageSize} bytes");
+                        Error($"552 5.3.4 Message too big: the limit is {Services.Options.MaxMessageSize} bytes");
                         return;
                     }
 
@@ -215,21 +216,21 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        if (_recipients.Count >= _services.Options.MaxRecipients)
+        if (_recipients.Count >= Services.Options.MaxRecipients)
         {
-            Reply($"452 4.5.3 Too many recipients: the limit is {_services.Options.MaxRecipients}");
+            Reply($"452 4.5.3 Too many recipients: the limit is {Services.Options.MaxRecipients}");
             return;
         }
 
         if (string.Equals(name, UserName.Everyone, StringComparison.OrdinalIgnoreCase))
         {
-            if (_services.Options.Broadcast == BroadcastPolicy.Admins && !account.IsAdmin)
+            if (Services.Options.Broadcast == BroadcastPolicy.Admins && !account.IsAdmin)
             {
                 Error($"550 5.7.1 <{Printable(address)}>: only admins may send to everyone on this server");
                 return;
             }
         }
-        else if (!await _services.Mail.IsUserAsync(name, _closing.Token).ConfigureAwait(false))
+        else if (!await Services.Mail.IsUserAsync(name, Closing).ConfigureAwait(false))
         {
             Error($"550 5.1.1 <{Printable(address)}>: no such user here");
             return;
@@ -286,18 +287,5 @@ internal sealed partial class SmtpSession
 
         parameters = rest[(close + 1)..].Trim();
         return true;
-    }
-
-    // What the client sent, safe to echo in one reply line.
-    private static string Printable(string text)
-    {
-        const int Most = 100;
-        var clean = new System.Text.StringBuilder(Math.Min(text.Length, Most));
-        foreach (char c in text.AsSpan(0, Math.Min(text.Length, Most)))
-        {
-            clean.Append(c is >= ' ' and <= '~' ? c : '?');
-        }
-
-        return text.Length > Most ? clean.Append("...").ToString() : clean.ToString();
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Carteiro.Core.Errors;
+using Carteiro.Protocols.Common;
 
 namespace Carteiro.Protocols.Smtp;
 
@@ -25,7 +26,9 @@ internal sealed partial class SmtpSession
     private bool _chunkFailed;
     private string? _chunkRefusal;
 
-    private long MaxSize => _services.Options.MaxMessageSize;
+    private long MaxSize => Services.Options.MaxMessageSize;
+
+    protected override bool ReceivingData => _receiving != Receiving.Commands;
 
     private void Data(string argument)
     {
@@ -63,7 +66,7 @@ internal sealed partial class SmtpSession
         {
             // The length of what follows is unknown, so the conversation cannot go on.
             Reply("501 5.5.4 Syntax: BDAT size [LAST]; closing, as the data that follows cannot be skipped");
-            _closeReason = "bad-bdat";
+            CloseReason = "bad-bdat";
             return;
         }
 
@@ -81,7 +84,7 @@ internal sealed partial class SmtpSession
     }
 
     // Takes message bytes off the buffer; true when the message (DATA) or chunk (BDAT) is complete.
-    private bool ConsumeMessage(ref ReadOnlySequence<byte> buffer)
+    protected override bool TryConsumeData(ref ReadOnlySequence<byte> buffer)
     {
         if (_receiving == Receiving.Chunk)
         {
@@ -152,7 +155,7 @@ internal sealed partial class SmtpSession
         return head[0] == (byte)'.' && (line.Length == 2 ? head[1] == (byte)'\n' : head[1] == (byte)'\r' && head[2] == (byte)'\n');
     }
 
-    private async Task FinishMessageAsync()
+    protected override async Task FinishDataAsync()
     {
         var receiving = _receiving;
         _receiving = Receiving.Commands;
@@ -165,7 +168,7 @@ internal sealed partial class SmtpSession
 
         if (_tooLarge)
         {
-            _services.Logger.LimitExceeded(_connection.ConnectionId, _remote, "message-too-large");
+            MailDoorLog.LimitExceeded(Logger, Door, Connection.ConnectionId, Remote, "message-too-large");
             Error($"552 5.3.4 Message too big: the limit is {MaxSize} bytes");
             if (receiving == Receiving.Data)
             {
@@ -195,13 +198,13 @@ internal sealed partial class SmtpSession
         var account = _account!;
         try
         {
-            var receipt = await _services.Mail.SubmitAsync(account, [.. _recipients], _message.Memory, _closing.Token).ConfigureAwait(false);
-            _services.Logger.Submitted(account.Name, receipt.MessageId, _message.Length, _recipients.Count);
+            var receipt = await Services.Mail.SubmitAsync(account, [.. _recipients], _message.Memory, Closing).ConfigureAwait(false);
+            Logger.Submitted(account.Name, receipt.MessageId, _message.Length, _recipients.Count);
             Reply($"250 2.0.0 Ok: stored as message {receipt.MessageId}{(receipt.Duplicate ? " (already stored: same Message-ID)" : "")}");
         }
         catch (CarteiroException refused)
         {
-            _services.Logger.Refused(account.Name, refused.Code.ToWire(), refused.Message);
+            Logger.Refused(account.Name, refused.Code.ToWire(), refused.Message);
             Reply(refused.Code switch
             {
                 ErrorCode.MessageTooLarge or ErrorCode.TooManyAttachments => $"552 5.3.4 {refused.Message}",

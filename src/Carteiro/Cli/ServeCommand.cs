@@ -33,6 +33,15 @@ internal static class ServeCommand
         {
             Description = $"Where SMTP submission over implicit TLS listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultSubmissionsPort} when a certificate is given)",
         };
+        var pop3 = new Option<string>("--pop3")
+        {
+            Description = $"Where POP3 listens (STLS with a certificate), HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultPop3Port})",
+            DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultPop3Port}",
+        };
+        var pop3s = new Option<string>("--pop3s")
+        {
+            Description = $"Where POP3 over implicit TLS listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultPop3sPort} when a certificate is given)",
+        };
         var tlsCert = new Option<string>("--tls-cert")
         {
             Description = "TLS certificate for the mail doors (PEM file); 'carteiro cert' makes a self-signed one",
@@ -91,7 +100,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a Carteiro server (SQLite store in the data folder)")
         {
-            data, native, http, smtp, submissions, tlsCert, tlsKey, plaintextAuth, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
+            data, native, http, smtp, submissions, pop3, pop3s, tlsCert, tlsKey, plaintextAuth, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -117,15 +126,26 @@ internal static class ServeCommand
                 return Fail(ExitCodes.Usage, "--tls-cert and --tls-key go together");
             }
 
-            string submissionsText = parse.GetValue(submissions) ?? (certificate is null ? "none" : $"127.0.0.1:{ServerSettings.DefaultSubmissionsPort}");
-            if (!Endpoints.TryParseListen(submissionsText, out var submissionsEndpoint, out error))
+            if (!Endpoints.TryParseListen(parse.GetValue(pop3)!, out var pop3Endpoint, out error))
+            {
+                return Fail(ExitCodes.Usage, $"--pop3: {error}");
+            }
+
+            // Implicit TLS listeners are on by default only when there is a certificate to serve.
+            string ImplicitTls(Option<string> option, int port) => parse.GetValue(option) ?? (certificate is null ? "none" : $"127.0.0.1:{port}");
+            if (!Endpoints.TryParseListen(ImplicitTls(submissions, ServerSettings.DefaultSubmissionsPort), out var submissionsEndpoint, out error))
             {
                 return Fail(ExitCodes.Usage, $"--submissions: {error}");
             }
 
-            if (submissionsEndpoint is not null && certificate is null)
+            if (!Endpoints.TryParseListen(ImplicitTls(pop3s, ServerSettings.DefaultPop3sPort), out var pop3sEndpoint, out error))
             {
-                return Fail(ExitCodes.Usage, "--submissions needs a certificate: give --tls-cert and --tls-key (carteiro cert makes a pair)");
+                return Fail(ExitCodes.Usage, $"--pop3s: {error}");
+            }
+
+            if ((submissionsEndpoint is not null || pop3sEndpoint is not null) && certificate is null)
+            {
+                return Fail(ExitCodes.Usage, "--submissions and --pop3s need a certificate: give --tls-cert and --tls-key (carteiro cert makes a pair)");
             }
 
             if (!TryParseSize(parse.GetValue(maxMessage)!, out long maxBytes))
@@ -157,6 +177,8 @@ internal static class ServeCommand
                 Http = httpEndpoint,
                 Smtp = smtpEndpoint,
                 Submissions = submissionsEndpoint,
+                Pop3 = pop3Endpoint,
+                Pop3s = pop3sEndpoint,
                 Tls = certificate is null ? null : (certificate, key!),
                 Options = options,
                 LogLevel = parse.GetValue(logLevel),
@@ -213,6 +235,8 @@ internal static class ServeCommand
             await output.WriteLineAsync($"  web and API      {(server.HttpEndPoint is { } web ? $"http://{web}/" : "off")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  SMTP submission  {Describe(server.SmtpEndPoint, settings.Tls is null ? "no TLS" : "STARTTLS")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  SMTP over TLS    {Describe(server.SubmissionsEndPoint, "implicit TLS")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  POP3             {Describe(server.Pop3EndPoint, settings.Tls is null ? "no TLS" : "STLS")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  POP3 over TLS    {Describe(server.Pop3sEndPoint, "implicit TLS")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  mail domain      {settings.Options.Domain}").ConfigureAwait(false);
             await output.WriteLineAsync($"  data             {server.DataPath}").ConfigureAwait(false);
             await output.WriteLineAsync($"  registration     {(settings.Options.RegistrationOpen ? "open" : "closed")}").ConfigureAwait(false);

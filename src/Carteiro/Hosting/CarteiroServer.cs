@@ -6,6 +6,7 @@ using Carteiro.Core.Live;
 using Carteiro.Core.Storage;
 using Carteiro.Protocols.Common;
 using Carteiro.Protocols.Native;
+using Carteiro.Protocols.Pop3;
 using Carteiro.Protocols.Smtp;
 using Carteiro.Storage.Sqlite;
 using Carteiro.Web;
@@ -31,17 +32,21 @@ public sealed class CarteiroServer : IAsyncDisposable
     private readonly ListenOptions? _http;
     private readonly ListenOptions? _smtp;
     private readonly ListenOptions? _submissions;
+    private readonly ListenOptions? _pop3;
+    private readonly ListenOptions? _pop3s;
     private readonly SqliteMailStore _store;
 
-    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, ListenOptions? native, ListenOptions? http, ListenOptions? smtp, ListenOptions? submissions)
+    private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, Listeners listeners)
     {
         _app = app;
         _data = data;
         _store = store;
-        _native = native;
-        _http = http;
-        _smtp = smtp;
-        _submissions = submissions;
+        _native = listeners.Native;
+        _http = listeners.Http;
+        _smtp = listeners.Smtp;
+        _submissions = listeners.Submissions;
+        _pop3 = listeners.Pop3;
+        _pop3s = listeners.Pop3s;
     }
 
     /// <summary>Where the native protocol listens (the bound port when 0 was asked for).</summary>
@@ -55,6 +60,12 @@ public sealed class CarteiroServer : IAsyncDisposable
 
     /// <summary>Where SMTP submission over implicit TLS listens.</summary>
     public IPEndPoint? SubmissionsEndPoint => _submissions?.IPEndPoint;
+
+    /// <summary>Where POP3 listens.</summary>
+    public IPEndPoint? Pop3EndPoint => _pop3?.IPEndPoint;
+
+    /// <summary>Where POP3 over implicit TLS listens.</summary>
+    public IPEndPoint? Pop3sEndPoint => _pop3s?.IPEndPoint;
 
     /// <summary>The data folder.</summary>
     public string DataPath => _data.Path;
@@ -70,9 +81,9 @@ public sealed class CarteiroServer : IAsyncDisposable
     {
         // A bad certificate is reported before anything is locked or opened.
         var tls = settings.Tls is var (certificate, key) ? TlsSettings.FromPemFiles(certificate, key) : null;
-        if (settings.Submissions is not null && tls is null)
+        if ((settings.Submissions is not null || settings.Pop3s is not null) && tls is null)
         {
-            throw new InvalidOperationException("SMTP over implicit TLS needs a certificate (--tls-cert and --tls-key)");
+            throw new InvalidOperationException("implicit TLS listeners need a certificate (--tls-cert and --tls-key)");
         }
 
         var data = DataFolder.OpenExclusive(settings.DataPath);
@@ -119,7 +130,7 @@ public sealed class CarteiroServer : IAsyncDisposable
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
-            services.AddSingleton(sp => new SmtpConnectionHandler(new SmtpServices(
+            services.AddSingleton(sp => new MailDoorServices(
                 sp.GetRequiredService<AccountService>(),
                 sp.GetRequiredService<MailService>(),
                 options,
@@ -127,17 +138,16 @@ public sealed class CarteiroServer : IAsyncDisposable
                 sp.GetRequiredService<IdleMonitor>(),
                 tls,
                 sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)));
+                sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+            services.AddSingleton<SmtpConnectionHandler>();
+            services.AddSingleton<Pop3ConnectionHandler>();
 
             if (settings.Http is not null)
             {
                 services.AddCarteiroWeb();
             }
 
-            ListenOptions? native = null;
-            ListenOptions? http = null;
-            ListenOptions? smtp = null;
-            ListenOptions? submissions = null;
+            var listeners = new Listeners();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
@@ -146,7 +156,7 @@ public sealed class CarteiroServer : IAsyncDisposable
                     kestrel.Listen(endpoint, listen =>
                     {
                         listen.UseConnectionHandler<NativeConnectionHandler>();
-                        native = listen;
+                        listeners.Native = listen;
                     });
                 }
 
@@ -155,29 +165,29 @@ public sealed class CarteiroServer : IAsyncDisposable
                     kestrel.Listen(web, listen =>
                     {
                         DeadPeerDetection.Apply(listen);
-                        http = listen;
+                        listeners.Http = listen;
                     });
                 }
 
-                if (settings.Smtp is { } submission)
+                // The mail doors: each listener runs its door's handler, implicit TLS or not.
+                void ListenMail<THandler>(IPEndPoint? endpoint, bool implicitTls, Func<THandler, ConnectionContext, bool, Task> run, Action<ListenOptions> keep)
+                    where THandler : notnull
                 {
-                    kestrel.Listen(submission, listen =>
+                    if (endpoint is not null)
                     {
-                        var handler = listen.ApplicationServices.GetRequiredService<SmtpConnectionHandler>();
-                        listen.Run(connection => handler.HandleAsync(connection, implicitTls: false));
-                        smtp = listen;
-                    });
+                        kestrel.Listen(endpoint, listen =>
+                        {
+                            var handler = listen.ApplicationServices.GetRequiredService<THandler>();
+                            listen.Run(connection => run(handler, connection, implicitTls));
+                            keep(listen);
+                        });
+                    }
                 }
 
-                if (settings.Submissions is { } secure)
-                {
-                    kestrel.Listen(secure, listen =>
-                    {
-                        var handler = listen.ApplicationServices.GetRequiredService<SmtpConnectionHandler>();
-                        listen.Run(connection => handler.HandleAsync(connection, implicitTls: true));
-                        submissions = listen;
-                    });
-                }
+                ListenMail<SmtpConnectionHandler>(settings.Smtp, false, (h, c, t) => h.HandleAsync(c, t), l => listeners.Smtp = l);
+                ListenMail<SmtpConnectionHandler>(settings.Submissions, true, (h, c, t) => h.HandleAsync(c, t), l => listeners.Submissions = l);
+                ListenMail<Pop3ConnectionHandler>(settings.Pop3, false, (h, c, t) => h.HandleAsync(c, t), l => listeners.Pop3 = l);
+                ListenMail<Pop3ConnectionHandler>(settings.Pop3s, true, (h, c, t) => h.HandleAsync(c, t), l => listeners.Pop3s = l);
 
                 // Sends may carry a whole message; RequestLimits sets each request's own cap.
                 kestrel.Limits.MaxRequestBodySize = WebDoor.LargestRequestBody(options);
@@ -190,7 +200,7 @@ public sealed class CarteiroServer : IAsyncDisposable
             }
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new CarteiroServer(app, data, store, native, http, smtp, submissions);
+            return new CarteiroServer(app, data, store, listeners);
         }
         catch
         {
@@ -221,5 +231,21 @@ public sealed class CarteiroServer : IAsyncDisposable
             await _store.DisposeAsync().ConfigureAwait(false);
             _data.Dispose();
         }
+    }
+
+    // Where each door ended up listening (Kestrel fills in ports asked for as 0).
+    private sealed class Listeners
+    {
+        public ListenOptions? Native { get; set; }
+
+        public ListenOptions? Http { get; set; }
+
+        public ListenOptions? Smtp { get; set; }
+
+        public ListenOptions? Submissions { get; set; }
+
+        public ListenOptions? Pop3 { get; set; }
+
+        public ListenOptions? Pop3s { get; set; }
     }
 }

@@ -19,6 +19,12 @@ public sealed record ServerSettings
     /// <summary>SMTP submission over implicit TLS, the default port (465 without root: RFC 8314).</summary>
     public const int DefaultSubmissionsPort = 4465;
 
+    /// <summary>POP3's default port (110 without root).</summary>
+    public const int DefaultPop3Port = 4110;
+
+    /// <summary>POP3 over implicit TLS, the default port (995 without root).</summary>
+    public const int DefaultPop3sPort = 4995;
+
     /// <summary>The data folder.</summary>
     public required string DataPath { get; init; }
 
@@ -33,6 +39,12 @@ public sealed record ServerSettings
 
     /// <summary>Where SMTP submission over implicit TLS listens; null turns it off. Needs <see cref="Tls"/>.</summary>
     public IPEndPoint? Submissions { get; init; }
+
+    /// <summary>Where POP3 (with STLS when there is a certificate) listens; null turns it off.</summary>
+    public IPEndPoint? Pop3 { get; init; }
+
+    /// <summary>Where POP3 over implicit TLS listens; null turns it off. Needs <see cref="Tls"/>.</summary>
+    public IPEndPoint? Pop3s { get; init; }
 
     /// <summary>The certificate and key (PEM files) for TLS in the mail doors; null: no TLS.</summary>
     public (string CertificatePath, string KeyPath)? Tls { get; init; }

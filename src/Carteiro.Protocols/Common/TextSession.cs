@@ -1,0 +1,340 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace Carteiro.Protocols.Common;
+
+/// <summary>
+/// A connection of a line-based mail door (SMTP, POP3): reads CRLF command lines off the pipe
+/// within a length limit, answers each in order and flushes the answers of a pipelined group
+/// together; starts TLS at once (implicit) or when the door's STARTTLS/STLS asks; caps bad
+/// commands; closes on the sign-in and idle deadlines. Only the session's own loop reads and
+/// writes; the idle monitor only cancels.
+/// </summary>
+internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
+{
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly bool _implicitTls;
+    private readonly CancellationTokenSource _closing;
+    private readonly long _openedAt = Environment.TickCount64;
+    private PipeReader _input;
+    private SslStream? _tls;
+    private TextLine _lines = new(MailDoorServices.MaxCommandLength);
+    private long _lastReceived = Environment.TickCount64;
+    private volatile string? _closeReason;
+    private int _errors;
+
+    protected TextSession(ConnectionContext connection, MailDoorServices services, ILogger logger, string door, bool implicitTls)
+    {
+        Connection = connection;
+        Services = services;
+        Logger = logger;
+        Door = door;
+        _implicitTls = implicitTls;
+        _input = connection.Transport.Input;
+        Output = connection.Transport.Output;
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(services.Stopping, connection.ConnectionClosed);
+        var endpoint = connection.RemoteEndPoint as IPEndPoint;
+        Address = endpoint?.Address;
+        Remote = endpoint?.ToString() ?? "?";
+    }
+
+    protected ConnectionContext Connection { get; }
+
+    protected MailDoorServices Services { get; }
+
+    protected ILogger Logger { get; }
+
+    /// <summary>The door's name in the log: SMTP, POP3.</summary>
+    protected string Door { get; }
+
+    protected IPAddress? Address { get; }
+
+    protected string Remote { get; }
+
+    protected PipeWriter Output { get; private set; }
+
+    protected CancellationToken Closing => _closing.Token;
+
+    /// <summary>Set to end the session after the answers written so far are sent.</summary>
+    protected string? CloseReason
+    {
+        get => _closeReason;
+        set => _closeReason = value;
+    }
+
+    /// <summary>Set after answering STARTTLS/STLS: the handshake starts once that answer is sent.</summary>
+    protected bool StartTlsRequested { get; set; }
+
+    protected bool Secure => _tls is not null;
+
+    /// <summary>Passwords travel in the clear without TLS: allowed only where nobody else can listen.</summary>
+    protected bool MaySignIn => Secure || (Address is not null && IPAddress.IsLoopback(Address)) || Services.Options.AllowPlaintextAuth;
+
+    protected string Domain => Services.Options.Domain;
+
+    protected abstract bool SignedIn { get; }
+
+    /// <summary>The answer to a line longer than the limit.</summary>
+    protected abstract string LineTooLongReply { get; }
+
+    /// <summary>The last answer before closing a session that made too many mistakes.</summary>
+    protected abstract string TooManyErrorsReply { get; }
+
+    /// <summary>True while the session takes raw data (a message body) rather than command lines.</summary>
+    protected virtual bool ReceivingData => false;
+
+    protected abstract void WriteGreeting();
+
+    protected abstract Task HandleLineAsync(string line);
+
+    /// <summary>Takes data off the buffer; true when a whole unit (message, chunk) has arrived.</summary>
+    protected virtual bool TryConsumeData(ref ReadOnlySequence<byte> buffer) => throw new InvalidOperationException("this door takes no data");
+
+    /// <summary>Acts on a unit of data that has arrived in full.</summary>
+    protected virtual Task FinishDataAsync() => Task.CompletedTask;
+
+    /// <summary>Forgets what was said in the clear once TLS is up (RFC 3207 section 4.2, RFC 2595).</summary>
+    protected virtual void OnTlsStarted()
+    {
+    }
+
+    /// <summary>The last answer when the session ends for <paramref name="reason"/>, if any.</summary>
+    protected abstract string? Farewell(string reason);
+
+    public async Task RunAsync()
+    {
+        MailDoorLog.Opened(Logger, Door, Connection.ConnectionId, Remote);
+        Services.Monitor.Add(this);
+        try
+        {
+            if (_implicitTls && !await StartTlsAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
+            WriteGreeting();
+            await Output.FlushAsync(Closing).ConfigureAwait(false);
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing: shutdown, a deadline, or the peer went away.
+        }
+        catch (Exception error) when (error is IOException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException or InvalidOperationException)
+        {
+            _closeReason ??= "connection-lost";
+        }
+        finally
+        {
+            await SayGoodbyeAsync().ConfigureAwait(false);
+            Services.Monitor.Remove(this);
+            MailDoorLog.Closed(Logger, Door, Connection.ConnectionId, _closeReason ?? "closed");
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = Closing;
+        while (true)
+        {
+            var result = await _input.ReadAsync(token).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (!buffer.IsEmpty)
+            {
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+            }
+
+            try
+            {
+                while (_closeReason is null && !StartTlsRequested)
+                {
+                    if (ReceivingData)
+                    {
+                        if (!TryConsumeData(ref buffer))
+                        {
+                            break;
+                        }
+
+                        await FinishDataAsync().ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var found = _lines.TryRead(ref buffer, out var line);
+                    if (found == TextLine.Result.NeedMore)
+                    {
+                        break;
+                    }
+
+                    if (found == TextLine.Result.TooLong)
+                    {
+                        MailDoorLog.LimitExceeded(Logger, Door, Connection.ConnectionId, Remote, "line-too-long");
+                        Error(LineTooLongReply);
+                        continue;
+                    }
+
+                    await HandleLineAsync(Encoding.UTF8.GetString(line)).ConfigureAwait(false);
+                }
+
+                if (StartTlsRequested)
+                {
+                    // Anything sent after STARTTLS in the clear is dropped unread (RFC 3207 section 5).
+                    buffer = buffer.Slice(buffer.End);
+                }
+            }
+            finally
+            {
+                _input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            await Output.FlushAsync(token).ConfigureAwait(false);
+            if (StartTlsRequested)
+            {
+                StartTlsRequested = false;
+                if (!await StartTlsAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (_closeReason is not null || result.IsCompleted)
+            {
+                _closeReason ??= "client-closed";
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> StartTlsAsync()
+    {
+        var settings = Services.Tls ?? throw new InvalidOperationException("TLS asked for without a certificate");
+        var tls = new SslStream(new DuplexPipeStream(Connection.Transport), leaveInnerStreamOpen: false);
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(Closing);
+        handshake.CancelAfter(HandshakeTimeout);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = settings.Certificate }, handshake.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+        {
+            MailDoorLog.TlsFailed(Logger, Door, Remote, error.Message);
+            _closeReason = "tls-failed";
+            await tls.DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        _tls = tls;
+        _input = PipeReader.Create(tls, new StreamPipeReaderOptions(leaveOpen: true));
+        Output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
+        _lines = new TextLine(MailDoorServices.MaxCommandLength);
+        OnTlsStarted();
+        return true;
+    }
+
+    /// <summary>Writes one answer line (CRLF added); sent with the rest of the group.</summary>
+    protected void Reply(string line)
+    {
+        int length = Encoding.UTF8.GetByteCount(line);
+        var span = Output.GetSpan(length + 2);
+        Encoding.UTF8.GetBytes(line, span);
+        span[length] = (byte)'\r';
+        span[length + 1] = (byte)'\n';
+        Output.Advance(length + 2);
+    }
+
+    /// <summary>Answers a bad command; past the cap the session ends.</summary>
+    protected void Error(string line)
+    {
+        Reply(line);
+        if (++_errors >= MailDoorServices.MaxErrors)
+        {
+            MailDoorLog.LimitExceeded(Logger, Door, Connection.ConnectionId, Remote, "too-many-errors");
+            Reply(TooManyErrorsReply);
+            _closeReason = "too-many-errors";
+        }
+    }
+
+    // What the client sent, safe to echo in one reply line.
+    protected static string Printable(string text)
+    {
+        const int Most = 100;
+        var clean = new System.Text.StringBuilder(Math.Min(text.Length, Most));
+        foreach (char c in text.AsSpan(0, Math.Min(text.Length, Most)))
+        {
+            clean.Append(c is >= ' ' and <= '~' ? c : '?');
+        }
+
+        return text.Length > Most ? clean.Append("...").ToString() : clean.ToString();
+    }
+
+    /// <summary>The user name in a sign-in: "bob" and "bob@DOMAIN" both name user bob.</summary>
+    protected string LocalName(string user) => Core.Accounts.MailAddresses.TryLocalName(user, Domain, out string name) ? name : user;
+
+    public void CheckDeadlines(long nowTicks)
+    {
+        if (!SignedIn && nowTicks - _openedAt > (long)Services.Options.SignInTimeout.TotalMilliseconds)
+        {
+            Close("sign-in-timeout");
+        }
+        else if (nowTicks - Volatile.Read(ref _lastReceived) > (long)Services.Options.IdleTimeout.TotalMilliseconds)
+        {
+            Close("idle-timeout");
+        }
+    }
+
+    private void Close(string reason)
+    {
+        if (_closeReason is not null)
+        {
+            return;
+        }
+
+        _closeReason = reason;
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    // The last word, when there is still someone to hear it.
+    private async Task SayGoodbyeAsync()
+    {
+        string reason = Services.Stopping.IsCancellationRequested && _closeReason is null or "connection-lost" ? "shutting-down" : _closeReason ?? "closed";
+        try
+        {
+            if (Farewell(reason) is { } farewell)
+            {
+                Reply(farewell);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await Output.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException or ConnectionResetException)
+        {
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_tls is not null)
+        {
+            await _input.CompleteAsync().ConfigureAwait(false);
+            await Output.CompleteAsync().ConfigureAwait(false);
+            await _tls.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _closing.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace Carteiro.MailDoors.Tests.Support;
+
+/// <summary>Runs the mail programs people already have (curl, python3) and insists they succeed.</summary>
+public static class Tools
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    /// <summary>Runs <paramref name="program"/>; returns its standard output, or fails the test with its errors.</summary>
+    public static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(Patience);
+        var output = process.StandardOutput.ReadToEndAsync(deadline.Token);
+        var errors = process.StandardError.ReadToEndAsync(deadline.Token);
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await errors}");
+        return await output;
+    }
+
+    public static string Port(IPEndPoint endpoint) => endpoint.Port.ToString(CultureInfo.InvariantCulture);
+}
