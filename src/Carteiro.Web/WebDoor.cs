@@ -2,11 +2,13 @@ using Carteiro.Core.Errors;
 using Carteiro.Core;
 using Carteiro.Web.Api;
 using Carteiro.Web.Assets;
+using Carteiro.Web.Autoconfig;
 using Carteiro.Web.Live;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Carteiro.Web;
 
@@ -31,6 +33,7 @@ public static class WebDoor
         services.AddSingleton<EventStreams>();
         services.AddSingleton<EmbeddedAssets>();
         services.AddSingleton<StartPage>();
+        services.TryAddSingleton<MailListeners>();
         services.AddSingleton<FolderPageCache>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 
@@ -62,6 +65,7 @@ public static class WebDoor
         EventsApi.Map(api);
 
         app.MapOpenApi("/openapi/{documentName}.json");
+        MailAutoconfig.Map(app);
 
         var assets = app.Services.GetRequiredService<EmbeddedAssets>();
         var startPage = app.Services.GetRequiredService<StartPage>();

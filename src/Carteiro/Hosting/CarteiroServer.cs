@@ -10,6 +10,7 @@ using Carteiro.Protocols.Pop3;
 using Carteiro.Protocols.Smtp;
 using Carteiro.Storage.Sqlite;
 using Carteiro.Web;
+using Carteiro.Web.Autoconfig;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -139,6 +140,7 @@ public sealed class CarteiroServer : IAsyncDisposable
                 tls,
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+            services.AddSingleton<MailListeners>();
             services.AddSingleton<SmtpConnectionHandler>();
             services.AddSingleton<Pop3ConnectionHandler>();
 
@@ -200,6 +202,23 @@ public sealed class CarteiroServer : IAsyncDisposable
             }
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            // Now that ports are bound, the HTTP door can tell mail programs where the doors are.
+            var mail = new List<MailListener>();
+            void Describe(ListenOptions? listen, string protocol, MailSecurity security)
+            {
+                if (listen is not null)
+                {
+                    mail.Add(new MailListener(protocol, listen.IPEndPoint!.Port, security));
+                }
+            }
+
+            var plain = tls is null ? MailSecurity.None : MailSecurity.StartTls;
+            Describe(listeners.Smtp, "smtp", plain);
+            Describe(listeners.Submissions, "smtp", MailSecurity.ImplicitTls);
+            Describe(listeners.Pop3, "pop3", plain);
+            Describe(listeners.Pop3s, "pop3", MailSecurity.ImplicitTls);
+            app.Services.GetRequiredService<MailListeners>().Set(mail);
             return new CarteiroServer(app, data, store, listeners);
         }
         catch
