@@ -60,7 +60,8 @@ internal sealed class MailboxViewModel
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await Task.WhenAll(Folders.RefreshAsync(cancellationToken), Messages.LoadAsync("Inbox", cancellationToken), Presence.RefreshAsync(cancellationToken));
-        Say(Folders.InboxUnread > 0 ? $"{Folders.InboxUnread} unread in Inbox" : "no unread mail");
+        // Counts live in the folder list; the notice only greets (it would go stale).
+        Say($"signed in as {Me}; ? for help");
     }
 
     public void Say(string notice)

@@ -33,7 +33,7 @@ internal sealed class MessageListViewModel(CarteiroClient client)
 
     public MailSummary? Selected => SelectedIndex >= 0 && SelectedIndex < _items.Count ? _items[SelectedIndex] : null;
 
-    public string Title => Search is null ? $"{Folder} ({Total})" : $"Search \"{Search}\" ({_items.Count})";
+    public string Title => Search is null ? $"{Folder} — {Total} message{(Total == 1 ? "" : "s")}" : $"Search \"{Search}\" — {_items.Count} found";
 
     public event Action? Changed;
 

@@ -2,12 +2,14 @@ using Carteiro.Client;
 
 namespace Carteiro.Chat.ViewModels;
 
-/// <summary>Who is online, kept live from presence events.</summary>
-internal sealed class PresenceViewModel(CarteiroClient client)
+/// <summary>Who is online (and since when), kept live from presence events.</summary>
+internal sealed class PresenceViewModel(CarteiroClient client, TimeProvider? time = null)
 {
-    private readonly SortedSet<string> _online = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SortedDictionary<string, OnlineUser> _online = new(StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyCollection<string> Online => _online;
+    public IReadOnlyCollection<string> Online => _online.Keys;
+
+    public IReadOnlyCollection<OnlineUser> Users => _online.Values;
 
     public event Action? Changed;
 
@@ -15,13 +17,19 @@ internal sealed class PresenceViewModel(CarteiroClient client)
     {
         var users = await client.WhoAsync(cancellationToken);
         _online.Clear();
-        _online.UnionWith(users.Select(u => u.Name));
+        foreach (var user in users)
+        {
+            _online[user.Name] = user;
+        }
+
         Changed?.Invoke();
     }
 
     public void OnPresence(PresenceEvent presence)
     {
-        bool changed = presence.Online ? _online.Add(presence.User) : _online.Remove(presence.User);
+        bool changed = presence.Online
+            ? _online.TryAdd(presence.User, new OnlineUser(presence.User, 1, (time ?? TimeProvider.System).GetUtcNow()))
+            : _online.Remove(presence.User);
         if (changed)
         {
             Changed?.Invoke();

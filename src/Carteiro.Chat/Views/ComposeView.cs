@@ -16,9 +16,15 @@ namespace Carteiro.Chat.Views;
 /// <summary>
 /// The compose form: To (with name completion), Cc, Bcc, Subject, attachments by path and a
 /// multi-line body. Every keystroke is written through to the <see cref="Draft"/>, so leaving the
-/// window in any way keeps what was typed.
+/// form in any way keeps what was typed.
 /// </summary>
-internal sealed class ComposeWindow : Window
+/// <remarks>
+/// It covers the main window rather than running as a modal session of its own: Terminal.Gui runs
+/// a nested session opened from an async continuation inside its timer queue, where no other
+/// continuation can run until it closes, so a completion or a send awaited in it would never
+/// finish. Keys reach it through <see cref="HandleKey"/>.
+/// </remarks>
+internal sealed class ComposeView : FrameView
 {
     private const int LabelWidth = 9;
 
@@ -32,15 +38,22 @@ internal sealed class ComposeWindow : Window
     private readonly TextField _attach;
     private readonly TextView _body;
     private readonly Label _hint;
-    private ComposeOutcome _outcome = ComposeOutcome.Kept;
+    private bool _closed;
 
-    private ComposeWindow(IApplication app, MailboxViewModel mailbox, Draft draft)
+    // Tab completes only in the recipients field being typed in; in a field merely passed
+    // through (a reply's To) it moves on, as people expect.
+    private TextField? _typedIn;
+    private bool _completing;
+
+    public ComposeView(IApplication app, MailboxViewModel mailbox, Draft draft)
     {
         _app = app;
         _mailbox = mailbox;
         _compose = new ComposeViewModel(mailbox.Client, draft, mailbox.Connection);
         Title = $"{draft.Kind} — from {mailbox.Me}";
         BorderStyle = LineStyle.Single;
+        Width = Dim.Fill();
+        Height = Dim.Fill();
 
         _to = Field(0, "To:", draft.To, text => draft.To = draft.ToEveryone ? "" : text);
         _cc = Field(1, "Cc:", draft.Cc, text => draft.Cc = text);
@@ -64,11 +77,32 @@ internal sealed class ComposeWindow : Window
 
         foreach (var field in new[] { _to, _cc, _bcc })
         {
-            field.TextChanged += (_, _) => Run(SuggestAsync(field));
+            field.TextChanged += (_, _) =>
+            {
+                if (field.HasFocus && !_completing)
+                {
+                    _typedIn = field;
+                    Run(SuggestAsync(field));
+                }
+            };
+            field.HasFocusChanged += (_, _) =>
+            {
+                if (!field.HasFocus && _typedIn == field)
+                {
+                    _typedIn = null;
+                }
+            };
         }
 
-        _app.Keyboard.KeyDown += OnKeyDown;
-        if (draft.ToEveryone || _to.Text.Length > 0)
+    }
+
+    /// <summary>Raised once, when the form is left: sent, discarded or put aside.</summary>
+    public event Action<ComposeOutcome>? Closed;
+
+    /// <summary>Puts the cursor in the first field that wants typing.</summary>
+    public void FocusFirstField()
+    {
+        if (_compose.Draft.ToEveryone || _to.Text.Length > 0)
         {
             (_subject.Text.Length == 0 ? (View)_subject : _body).SetFocus();
         }
@@ -76,24 +110,6 @@ internal sealed class ComposeWindow : Window
         {
             _to.SetFocus();
         }
-    }
-
-    /// <summary>Runs the window until the message is sent, discarded or put aside.</summary>
-    public static ComposeOutcome Show(IApplication app, MailboxViewModel mailbox, Draft draft)
-    {
-        using var window = new ComposeWindow(app, mailbox, draft);
-        app.Run(window);
-        return window._outcome;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _app.Keyboard.KeyDown -= OnKeyDown;
-        }
-
-        base.Dispose(disposing);
     }
 
     private TextField Field(int row, string label, string text, Action<string> write)
@@ -105,41 +121,52 @@ internal sealed class ComposeWindow : Window
         return field;
     }
 
-    private void OnKeyDown(object? sender, Key key)
+    /// <summary>The form's own keys; true when <paramref name="key"/> was one of them.</summary>
+    public bool HandleKey(Key key)
     {
-        if (_app.TopRunnableView != this)
+        if (key == Key.S.WithCtrl)
+        {
+            Run(SendAsync());
+            return true;
+        }
+
+        if (key == Key.Esc)
+        {
+            Close(ComposeOutcome.Kept);
+            return true;
+        }
+
+        if (key == Key.D.WithCtrl)
+        {
+            if (_compose.Draft.IsBlank || MessageBox.Query(_app, "Discard", "Throw this draft away?", "_Discard", "_Keep") == 0)
+            {
+                Close(ComposeOutcome.Discarded);
+            }
+
+            return true;
+        }
+
+        if (key == Key.Tab && _mailbox.Connection.State == ConnectionState.Connected && RecipientField() is { } field && WantsCompletion(field.Text))
+        {
+            Run(CompleteAsync(field));
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Close(ComposeOutcome outcome)
+    {
+        if (_closed)
         {
             return;
         }
 
-        if (key == Key.S.WithCtrl)
-        {
-            key.Handled = true;
-            Run(SendAsync());
-        }
-        else if (key == Key.Esc)
-        {
-            key.Handled = true;
-            RequestStop();
-        }
-        else if (key == Key.D.WithCtrl)
-        {
-            key.Handled = true;
-            if (_compose.Draft.IsBlank || MessageBox.Query(_app, "Discard", "Throw this draft away?", "_Discard", "_Keep") == 0)
-            {
-                _outcome = ComposeOutcome.Discarded;
-                RequestStop();
-            }
-        }
-        else if (key == Key.Tab && _mailbox.Connection.State == ConnectionState.Connected && RecipientField() is { } field && WantsCompletion(field.Text))
-        {
-            key.Handled = true;
-            Run(CompleteAsync(field));
-        }
+        _closed = true;
+        Closed?.Invoke(outcome);
     }
 
-    private TextField? RecipientField() =>
-        _to.HasFocus && !_compose.Draft.ToEveryone ? _to : _cc.HasFocus ? _cc : _bcc.HasFocus ? _bcc : null;
+    private TextField? RecipientField() => _typedIn is { HasFocus: true } field && !field.ReadOnly ? field : null;
 
     // Tab completes while a name is being typed; after a separator it moves on as usual.
     private static bool WantsCompletion(string text) => text.Length > 0 && !char.IsWhiteSpace(text[^1]) && text[^1] is not (',' or ';');
@@ -149,8 +176,7 @@ internal sealed class ComposeWindow : Window
         _hint.Text = "sending…";
         if (await _compose.SendAsync())
         {
-            _outcome = ComposeOutcome.Sent;
-            RequestStop();
+            Close(ComposeOutcome.Sent);
             return;
         }
 
@@ -159,9 +185,30 @@ internal sealed class ComposeWindow : Window
 
     private async Task CompleteAsync(TextField field)
     {
-        var completion = await _mailbox.Completer.CompleteAsync(field.Text);
-        field.Text = completion.Text;
+        string typed = field.Text;
+        var completion = await _mailbox.Completer.CompleteAsync(typed);
+        if (field.Text != typed)
+        {
+            // More was typed while the server answered; that wins.
+            return;
+        }
+
+        _completing = true;
+        try
+        {
+            field.Text = completion.Text;
+        }
+        finally
+        {
+            _completing = false;
+        }
+
         field.InsertionPoint = field.Text.Length;
+        if (completion.Candidates.Count == 1)
+        {
+            _typedIn = null;
+        }
+
         _hint.Text = completion.Candidates.Count switch
         {
             0 => "no such user",

@@ -39,6 +39,7 @@ internal sealed class MainWindow : Window
     private readonly Label _notice;
     private readonly Label _connection;
     private readonly Label _keys;
+    private ComposeView? _compose;
     private bool _rendering;
 
     public MainWindow(IApplication app, MailboxViewModel vm)
@@ -118,18 +119,37 @@ internal sealed class MainWindow : Window
 
     private void OnKeyDown(object? sender, Key key)
     {
-        // Only while this window is on top: dialogs and the compose window take their own keys.
-        if (_app.TopRunnableView != this || !KeyMap.Main.TryFind(key.ToString(), out var action))
+        // Only while this window is on top: dialogs and help screens take their own keys.
+        if (_app.TopRunnableView != this)
         {
             return;
         }
 
-        if (action == ChatAction.ClearSearch && _vm.Messages.Search is null)
+        if (_compose is { } form)
         {
+            key.Handled = form.HandleKey(key);
+            return;
+        }
+
+        if (!KeyMap.Main.TryFind(key.ToString(), out var action))
+        {
+            // Terminal.Gui's own quit keys would close the window without asking about a draft.
+            if (Application.GetDefaultKeys(Command.Quit).Contains(key))
+            {
+                key.Handled = true;
+                Quit();
+            }
+
             return;
         }
 
         key.Handled = true;
+        if (action == ChatAction.ClearSearch && _vm.Messages.Search is null)
+        {
+            // Esc outside a search does nothing (Terminal.Gui would quit).
+            return;
+        }
+
         Run(DoAsync(action));
     }
 
@@ -193,7 +213,7 @@ internal sealed class MainWindow : Window
                 await _vm.SearchAsync("");
                 break;
             case ChatAction.Who:
-                await ShowWhoAsync();
+                ShowWho();
                 break;
             case ChatAction.NextPane:
                 NextPane();
@@ -211,23 +231,44 @@ internal sealed class MainWindow : Window
         }
     }
 
+    // The form covers the panes (hidden meanwhile, so Tab stays inside it) until it is left.
     private void Compose(Draft draft)
     {
         _vm.Draft = draft;
-        var outcome = ComposeWindow.Show(_app, _vm, draft);
-        switch (outcome)
+        var form = new ComposeView(_app, _vm, draft);
+        _compose = form;
+        SetPanesVisible(false);
+        Add(form);
+        form.FocusFirstField();
+        form.Closed += outcome =>
         {
-            case ComposeOutcome.Sent:
-                _vm.Draft = null;
-                _vm.Say(draft.ToEveryone ? "sent to everyone" : $"sent to {string.Join(", ", Draft.Names(draft.To).Concat(Draft.Names(draft.Cc)).Concat(Draft.Names(draft.Bcc)))}");
-                break;
-            case ComposeOutcome.Discarded:
-                _vm.Draft = null;
-                _vm.Say("draft discarded");
-                break;
-            default:
-                _vm.Say(draft.IsBlank ? "" : "draft kept: c to continue it");
-                break;
+            Remove(form);
+            form.Dispose();
+            _compose = null;
+            SetPanesVisible(true);
+            _messages.SetFocus();
+            switch (outcome)
+            {
+                case ComposeOutcome.Sent:
+                    _vm.Draft = null;
+                    _vm.Say(draft.ToEveryone ? "sent to everyone" : $"sent to {string.Join(", ", Draft.Names(draft.To).Concat(Draft.Names(draft.Cc)).Concat(Draft.Names(draft.Bcc)))}");
+                    break;
+                case ComposeOutcome.Discarded:
+                    _vm.Draft = null;
+                    _vm.Say("draft discarded");
+                    break;
+                default:
+                    _vm.Say(draft.IsBlank ? "" : "draft kept: c to continue it");
+                    break;
+            }
+        };
+    }
+
+    private void SetPanesVisible(bool visible)
+    {
+        foreach (var pane in new View[] { _folderFrame, _onlineFrame, _messageFrame, _readerFrame, _notice, _connection, _keys })
+        {
+            pane.Visible = visible;
         }
     }
 
@@ -253,25 +294,9 @@ internal sealed class MainWindow : Window
         RequestStop();
     }
 
-    private async Task ShowWhoAsync()
+    private void ShowWho()
     {
-        IReadOnlyList<OnlineUser> online;
-        if (_vm.Connection.State != ConnectionState.Connected)
-        {
-            _vm.Say("not connected");
-            return;
-        }
-
-        try
-        {
-            online = await _vm.Client.WhoAsync();
-        }
-        catch (CarteiroConnectionException)
-        {
-            _vm.Say("not connected");
-            return;
-        }
-
+        var online = _vm.Presence.Users;
         var lines = online.Select(u => $"{u.Name,-24} {u.Sessions} session{(u.Sessions == 1 ? " " : "s")}  since {u.Since.ToLocalTime():ddd HH:mm}");
         TextScreen.Show(_app, $"Online ({online.Count})", string.Join('\n', lines));
     }

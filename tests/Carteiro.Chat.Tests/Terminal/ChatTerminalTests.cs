@@ -60,6 +60,38 @@ public sealed partial class ChatTerminalTests(ChatProcessFixture fixture)
     }
 
     [Fact]
+    public async Task ReplyInTheUi_ReachesTheSenderWithTheQuote()
+    {
+        // The reply form opens after the message is fetched (an await): typing, completing and
+        // sending in it must still work.
+        string ann = await fixture.RegisterAsync("ann");
+        string bob = await fixture.RegisterAsync("bob");
+        string carolName = "carol" + Guid.NewGuid().ToString("N")[..6];
+        string carol = await fixture.RegisterAsync(carolName);
+        await fixture.CliAsync(bob, "send", "--to", ann, "--subject", "Lunch?", "--body", "Noon at the usual place?");
+        await using var chat = await fixture.StartChatAsync(ann);
+        await WaitUntilReadyAsync(chat);
+        await chat.WaitForTextAsync("Lunch?");
+
+        await chat.KeysAsync("r");
+        await chat.WaitForTextAsync("Reply — from");
+        await chat.TypeAsync("Noon is fine.");
+        await chat.KeysAsync("Tab", "Tab");
+        await chat.TypeAsync(carol[..^1]);
+        await chat.KeysAsync("Tab");
+        await chat.WaitForTextAsync($"Cc:      {carol}, ");
+        await chat.KeysAsync("C-s");
+        await chat.WaitForTextAsync($"sent to {bob}, {carol}");
+
+        await using var reader = await fixture.SignInAsync(bob);
+        var reply = Assert.Single((await reader.ListAsync(cancellationToken: Ct)).Items);
+        Assert.Equal("Re: Lunch?", reply.Subject);
+        string body = (await reader.ReadAsync(reply.Id, cancellationToken: Ct)).Body.ReplaceLineEndings("\n");
+        Assert.StartsWith("Noon is fine.", body, StringComparison.Ordinal);
+        Assert.Contains("> Noon at the usual place?", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutCredentials_TheSignInFormSignsIn()
     {
         string ann = await fixture.RegisterAsync("ann");
@@ -181,7 +213,7 @@ public sealed partial class ChatTerminalTests(ChatProcessFixture fixture)
     }
 
     private static Task<string> WaitUntilReadyAsync(Tmux chat) =>
-        chat.WaitForAsync(s => s.Contains("Folders", StringComparison.Ordinal) && (s.Contains("no unread mail", StringComparison.Ordinal) || s.Contains("unread in Inbox", StringComparison.Ordinal)), "the main screen");
+        chat.WaitForAsync(s => s.Contains("Folders", StringComparison.Ordinal) && s.Contains("signed in as", StringComparison.Ordinal), "the main screen");
 
     private static string[] Lines(string screen) => screen.TrimEnd('\n').Split('\n');
 

@@ -24,7 +24,7 @@ public sealed class MailboxViewModelTests(ChatServerFixture fixture)
 
         Assert.Equal(["second", "first"], await chat.GetAsync(m => m.Messages.Items.Select(s => s.Subject).ToList()));
         Assert.Equal("Inbox (2)", await chat.GetAsync(m => FolderLabel(m, "Inbox")));
-        Assert.Equal("2 unread in Inbox", await chat.GetAsync(m => m.Notice));
+        Assert.Equal($"signed in as {me}; ? for help", await chat.GetAsync(m => m.Notice));
     }
 
     [Fact]
