@@ -4,6 +4,9 @@ namespace Carteiro.Chat.Keys;
 internal enum ChatAction
 {
     Open,
+    NextMessage,
+    PreviousMessage,
+    PageReader,
     Compose,
     Reply,
     ReplyAll,

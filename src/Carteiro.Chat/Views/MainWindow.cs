@@ -164,6 +164,15 @@ internal sealed class MainWindow : Window
             case ChatAction.Open:
                 await _vm.OpenSelectedAsync();
                 break;
+            case ChatAction.NextMessage:
+                _messages.InvokeCommand(Command.Down);
+                break;
+            case ChatAction.PreviousMessage:
+                _messages.InvokeCommand(Command.Up);
+                break;
+            case ChatAction.PageReader:
+                _reader.InvokeCommand(Command.PageDown);
+                break;
             case ChatAction.Compose:
                 Compose(_vm.Draft is { IsBlank: false } ? _vm.Draft : DraftFactory.New());
                 break;

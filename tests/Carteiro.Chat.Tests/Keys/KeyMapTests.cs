@@ -44,6 +44,8 @@ public sealed class KeyMapTests
         Assert.Equal(ChatAction.Open, open);
         Assert.True(KeyMap.Main.TryFind(Key.Esc.ToString(), out var back));
         Assert.Equal(ChatAction.ClearSearch, back);
+        Assert.True(KeyMap.Main.TryFind(Key.Space.ToString(), out var page));
+        Assert.Equal(ChatAction.PageReader, page);
         Assert.False(KeyMap.Main.TryFind(Key.X.ToString(), out _));
     }
 
