@@ -101,9 +101,6 @@ internal sealed class MainWindow : Window
         _messages.SetFocus();
     }
 
-    /// <summary>Set when the user chose to quit.</summary>
-    public bool QuitRequested { get; private set; }
-
     /// <summary>Loads the first screen; called on the UI thread once the loop runs.</summary>
     public void Start() => Run(_vm.StartAsync());
 
@@ -299,7 +296,6 @@ internal sealed class MainWindow : Window
             return;
         }
 
-        QuitRequested = true;
         RequestStop();
     }
 
