@@ -73,6 +73,26 @@ public sealed class Pop3Tests(MailFixture fixture) : IClassFixture<MailFixture>
         }
     }
 
+    [Fact]
+    public async Task ReadAndDeleteOverPop3_AreSeenLive_ByTheOtherDoors()
+    {
+        var (bob, bobsDevice) = await InboxWithAsync("read here, gone there");
+        await using (bobsDevice)
+        {
+            long id = (await bobsDevice.ListAsync("Inbox", cancellationToken: Token)).Items.Single().Id;
+            using var pop3 = await Pop3Async(bob);
+
+            await pop3.GetMessageAsync(0, Token);
+            var seen = await ClientEvents.NextAsync<UpdateEvent>(bobsDevice, e => e.Message.Id == id, TimeSpan.FromSeconds(10));
+            Assert.True(seen.Message.Seen);
+
+            await pop3.DeleteMessageAsync(0, Token);
+            await pop3.DisconnectAsync(quit: true, Token);
+            var removed = await ClientEvents.NextAsync<RemovedEvent>(bobsDevice, e => e.Id == id, TimeSpan.FromSeconds(10));
+            Assert.Equal("Inbox", removed.Folder);
+        }
+    }
+
     [Theory]
     [InlineData(SecureSocketOptions.StartTls)]
     [InlineData(SecureSocketOptions.SslOnConnect)]
