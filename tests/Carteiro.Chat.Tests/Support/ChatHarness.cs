@@ -12,7 +12,7 @@ namespace Carteiro.Chat.Tests.Support;
 /// </summary>
 internal sealed class ChatHarness : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly CancellationTokenSource _pump = new();
 

@@ -10,7 +10,8 @@ namespace Carteiro.Chat.Tests.Terminal;
 /// </summary>
 internal sealed class Tmux : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    // Generous: CI runs every test project at once on two cores, and this only bounds a failure.
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private const string Session = "chat";
     private readonly string _socket = $"carteiro-test-{Guid.NewGuid():N}";
