@@ -8,6 +8,28 @@ using Carteiro.Benchmarks.Load;
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- seed --data DIR [--messages 100000]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- first-screen [--url http://127.0.0.1:4481/] [--user bob] [--password P] [--runs 10]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- store [--concurrency 64] [--size 1024] [--duration 10]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- smtp --server 127.0.0.1:4587 --from A --to B [--user U --password P] [--sessions 10] [--size 1024] [--duration 10] [--json FILE]
+if (args.Length > 0 && args[0] == "smtp")
+{
+    var smtpOptions = ParseOptions(args[1..]);
+    string Need(string name) => smtpOptions.TryGetValue(name, out string? value) ? value : throw new ArgumentException($"smtp needs --{name}");
+    string target = Need("server");
+    int colon = target.LastIndexOf(':');
+    int Number(string name, int fallback) => smtpOptions.TryGetValue(name, out string? value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+    var smtpSettings = new Carteiro.Benchmarks.Smtp.SmtpLoad.Settings(target[..colon], int.Parse(target[(colon + 1)..], CultureInfo.InvariantCulture),
+        Number("sessions", 10), Number("size", 1024), TimeSpan.FromSeconds(Number("duration", 10)), TimeSpan.FromSeconds(Number("warmup", 2)),
+        Need("from"), Need("to"), smtpOptions.GetValueOrDefault("user"), smtpOptions.GetValueOrDefault("password"));
+    var smtpResult = await Carteiro.Benchmarks.Smtp.SmtpLoad.RunAsync(smtpSettings);
+    Console.WriteLine($"smtp {target}: {smtpResult.Sessions} sessions, {smtpResult.Size} B messages: {smtpResult.PerSecond:N0} accepted/s " +
+        $"({smtpResult.Accepted:N0} in {smtpResult.Seconds:F0} s, {smtpResult.Refused} refused), per message p50 {smtpResult.P50Micros:F0} µs p99 {smtpResult.P99Micros:F0} µs");
+    if (smtpOptions.TryGetValue("json", out string? smtpJson))
+    {
+        await File.WriteAllTextAsync(smtpJson, JsonSerializer.Serialize(smtpResult));
+    }
+
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(LoadSettings).Assembly).Run(args[1..]);
