@@ -14,7 +14,8 @@ internal sealed class Tmux : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private const string Session = "chat";
-    private readonly string _socket = $"carteiro-test-{Guid.NewGuid():N}";
+    // A socket path of our own (not a name under tmux's folder) so it can be removed afterwards.
+    private readonly string _socket = Path.Combine(Path.GetTempPath(), $"carteiro-tmux-{Guid.NewGuid():N}");
 
     private Tmux()
     {
@@ -97,6 +98,8 @@ internal sealed class Tmux : IAsyncDisposable
         {
             // Already gone.
         }
+
+        File.Delete(_socket);
     }
 
     private Task<string> RunAsync(params string[] arguments) => RunAsync((IEnumerable<string>)arguments);
@@ -109,7 +112,7 @@ internal sealed class Tmux : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("-L");
+        start.ArgumentList.Add("-S");
         start.ArgumentList.Add(_socket);
         foreach (string argument in arguments)
         {
