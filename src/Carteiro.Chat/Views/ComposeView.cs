@@ -45,6 +45,11 @@ internal sealed class ComposeView : FrameView
     private TextField? _typedIn;
     private bool _completing;
 
+    // The last answer to "who matches what is typed", fetched while typing: a Tab that comes after
+    // it completes at once, without a round trip that keys typed meanwhile would race.
+    private (string Text, Completion Result)? _suggestion;
+    private bool _completionPending;
+
     public ComposeView(IApplication app, MailboxViewModel mailbox, Draft draft)
     {
         _app = app;
@@ -146,9 +151,27 @@ internal sealed class ComposeView : FrameView
             return true;
         }
 
-        if (key == Key.Tab && _mailbox.Connection.State == ConnectionState.Connected && RecipientField() is { } field && WantsCompletion(field.Text))
+        if (key == Key.Tab && _completionPending)
         {
-            Run(CompleteAsync(field));
+            // Still asking the server: a second Tab must not move on before the first is answered.
+            return true;
+        }
+
+        if (key == Key.Tab && RecipientField() is { } field && WantsCompletion(field.Text))
+        {
+            if (_suggestion is { } known && known.Text == field.Text)
+            {
+                Apply(field, known.Result);
+            }
+            else if (_mailbox.Connection.State == ConnectionState.Connected)
+            {
+                Run(CompleteAsync(field));
+            }
+            else
+            {
+                return false;
+            }
+
             return true;
         }
 
@@ -186,13 +209,26 @@ internal sealed class ComposeView : FrameView
     private async Task CompleteAsync(TextField field)
     {
         string typed = field.Text;
-        var completion = await _mailbox.Completer.CompleteAsync(typed);
-        if (field.Text != typed)
+        _completionPending = true;
+        Completion completion;
+        try
         {
-            // More was typed while the server answered; that wins.
-            return;
+            completion = await _mailbox.Completer.CompleteAsync(typed);
+        }
+        finally
+        {
+            _completionPending = false;
         }
 
+        // More was typed while the server answered; that wins.
+        if (field.Text == typed)
+        {
+            Apply(field, completion);
+        }
+    }
+
+    private void Apply(TextField field, Completion completion)
+    {
         _completing = true;
         try
         {
@@ -204,6 +240,7 @@ internal sealed class ComposeView : FrameView
         }
 
         field.InsertionPoint = field.Text.Length;
+        _suggestion = null;
         if (completion.Candidates.Count == 1)
         {
             _typedIn = null;
@@ -229,6 +266,7 @@ internal sealed class ComposeView : FrameView
         var completion = await _mailbox.Completer.CompleteAsync(text);
         if (field.Text == text && field.HasFocus)
         {
+            _suggestion = (text, completion);
             _hint.Text = completion.Candidates.Count == 0 ? "no such user" : "Tab: " + string.Join("  ", completion.Candidates);
         }
     }

@@ -52,13 +52,17 @@ public sealed class ChatProcessFixture : IAsyncLifetime
     }
 
     /// <summary>Starts <c>carteiro chat</c> in tmux; with a user, signed in through CARTEIRO_USER and CARTEIRO_PASSWORD.</summary>
-    internal Task<Tmux> StartChatAsync(string? user, bool noColor = false, int width = 80, int height = 24)
+    internal Task<Tmux> StartChatAsync(string? user, bool noColor = false, int width = 80, int height = 24) =>
+        StartChatAsync(Server, user, noColor, width, height);
+
+    /// <summary>Starts <c>carteiro chat</c> in tmux against another server.</summary>
+    internal Task<Tmux> StartChatAsync(string server, string? user, bool noColor = false, int width = 80, int height = 24)
     {
         var environment = new Dictionary<string, string?>
         {
             ["TERM"] = "xterm-256color",
             ["XDG_CONFIG_HOME"] = ConfigHome,
-            ["CARTEIRO_SERVER"] = Server,
+            ["CARTEIRO_SERVER"] = server,
             ["CARTEIRO_USER"] = user,
             ["CARTEIRO_PASSWORD"] = user is null ? null : Passwords.Default,
             ["NO_COLOR"] = noColor ? "1" : null,

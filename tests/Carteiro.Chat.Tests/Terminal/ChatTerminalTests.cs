@@ -178,6 +178,61 @@ public sealed partial class ChatTerminalTests(ChatProcessFixture fixture)
     }
 
     [Fact]
+    public async Task ServerRestart_StatusLineShowsIt_AndTheDraftIsSentAfterwards()
+    {
+        // A server of its own, killed outright and started again on the same port.
+        string data = TestKit.TempFolder.Create("carteiro-chat-restart");
+        var server = await Carteiro.IntegrationTests.Support.ServerProcess.StartAsync(data, Ct);
+        int port = server.Native.Port;
+        string address = $"{server.Native.Address}:{port}";
+        try
+        {
+            string ann, bob;
+            await using (var client = await Carteiro.Client.CarteiroClient.ConnectAsync(server.Native.Address.ToString(), port, cancellationToken: Ct))
+            {
+                ann = (await client.RegisterAsync(TestKit.UniqueName.Of("ann"), TestKit.Passwords.Default, Ct)).User;
+            }
+
+            await using (var client = await Carteiro.Client.CarteiroClient.ConnectAsync(server.Native.Address.ToString(), port, cancellationToken: Ct))
+            {
+                bob = (await client.RegisterAsync(TestKit.UniqueName.Of("bob"), TestKit.Passwords.Default, Ct)).User;
+            }
+
+            await using var chat = await fixture.StartChatAsync(address, ann);
+            await WaitUntilReadyAsync(chat);
+            await chat.KeysAsync("c");
+            await chat.WaitForTextAsync("New message");
+            await chat.TypeAsync(bob);
+            await chat.KeysAsync("Tab");
+            await chat.WaitForTextAsync($"To:      {bob}, ");
+            await chat.KeysAsync("Tab", "Tab", "Tab");
+            await chat.TypeAsync("Written before the outage");
+            await chat.KeysAsync("Escape");
+            await chat.WaitForTextAsync("draft kept");
+
+            await server.KillAsync();
+            await server.DisposeAsync();
+            await chat.WaitForTextAsync("reconnecting");
+
+            server = await Carteiro.IntegrationTests.Support.ServerProcess.StartAsync(data, Ct, port);
+            await chat.WaitForTextAsync($"{ann}@{address}");
+            await chat.KeysAsync("c");
+            await chat.WaitForTextAsync("Subject: Written before the outage");
+            await chat.KeysAsync("C-s");
+            await chat.WaitForTextAsync($"sent to {bob}");
+
+            await using var reader = await Carteiro.Client.CarteiroClient.ConnectAsync(server.Native.Address.ToString(), port, cancellationToken: Ct);
+            await reader.LoginAsync(bob, TestKit.Passwords.Default, Ct);
+            Assert.Equal("Written before the outage", Assert.Single((await reader.ListAsync(cancellationToken: Ct)).Items).Subject);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            TestKit.TempFolder.Delete(data);
+        }
+    }
+
+    [Fact]
     public async Task Resizing_RedrawsAtTheNewSize()
     {
         string ann = await fixture.RegisterAsync("ann");
