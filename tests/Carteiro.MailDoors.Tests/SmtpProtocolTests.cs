@@ -261,9 +261,51 @@ public sealed class SmtpProtocolTests(MailFixture fixture) : IClassFixture<MailF
     }
 }
 
-/// <summary>Size limits on a server that takes messages of at most 64 KiB.</summary>
+/// <summary>Limits on a server that takes messages of at most 64 KiB and 4 connections per address.</summary>
 public sealed class SmtpSizeLimitTests(SmallMessagesFixture fixture) : IClassFixture<SmallMessagesFixture>
 {
+    [Fact]
+    public async Task ConnectionsPastThePerAddressCap_AreTurnedAway_ByEveryMailDoor()
+    {
+        var held = new List<RawConnection>();
+        try
+        {
+            for (int i = 0; i < SmallMessagesFixture.MaxConnections; i++)
+            {
+                var connection = await RawConnection.ConnectAsync(fixture.Server.Smtp);
+                Assert.StartsWith("220 ", connection.Greeting);
+                held.Add(connection);
+            }
+
+            await using var smtp = await RawConnection.ConnectAsync(fixture.Server.Smtp);
+            Assert.StartsWith("421 4.7.0 Too many connections", smtp.Greeting);
+            Assert.True(await smtp.WaitClosedAsync(TimeSpan.FromSeconds(10)));
+            await using var pop3 = await RawConnection.ConnectAsync(fixture.Server.Pop3);
+            Assert.StartsWith("-ERR [SYS/TEMP] too many connections", pop3.Greeting);
+        }
+        finally
+        {
+            foreach (var connection in held)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        // Once they are gone, there is room again (the server notices the closes a moment later).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await using var again = await RawConnection.ConnectAsync(fixture.Server.Smtp);
+            if (again.Greeting.StartsWith("220 ", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                Assert.StartsWith("220 ", again.Greeting);
+                break;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     [Fact]
     public async Task OversizedData_Is552_NothingIsStored_AndTheNextMessageGoesThrough()
     {

@@ -107,6 +107,37 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
     /// <summary>The last answer when the session ends for <paramref name="reason"/>, if any.</summary>
     protected abstract string? Farewell(string reason);
 
+    /// <summary>
+    /// Runs a connection of a mail door within the per-address connection cap: over the cap it is
+    /// told so (in the clear only; a TLS client would not understand) and closed.
+    /// </summary>
+    public static async Task RunLimitedAsync(ConnectionContext connection, MailDoorServices services, ILogger logger, string door,
+        ReadOnlyMemory<byte> tooManyConnections, bool implicitTls, Func<TextSession> create)
+    {
+        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        if (!services.Limiter.TryAcquire(address))
+        {
+            MailDoorLog.TooManyConnections(logger, door, address?.ToString() ?? "?");
+            if (!implicitTls)
+            {
+                await connection.Transport.Output.WriteAsync(tooManyConnections).ConfigureAwait(false);
+            }
+
+            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await using var session = create();
+            await session.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            services.Limiter.Release(address);
+        }
+    }
+
     public async Task RunAsync()
     {
         MailDoorLog.Opened(Logger, Door, Connection.ConnectionId, Remote);
@@ -279,13 +310,9 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
 
     public void CheckDeadlines(long nowTicks)
     {
-        if (!SignedIn && nowTicks - _openedAt > (long)Services.Options.SignInTimeout.TotalMilliseconds)
+        if (Deadlines.Passed(SignedIn, _openedAt, Volatile.Read(ref _lastReceived), nowTicks, Services.Options) is { } passed)
         {
-            Close("sign-in-timeout");
-        }
-        else if (nowTicks - Volatile.Read(ref _lastReceived) > (long)Services.Options.IdleTimeout.TotalMilliseconds)
-        {
-            Close("idle-timeout");
+            Close(passed);
         }
     }
 

@@ -227,13 +227,9 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
 
     public void CheckDeadlines(long nowTicks)
     {
-        if (_account is null && nowTicks - _openedAt > (long)_services.Options.SignInTimeout.TotalMilliseconds)
+        if (Deadlines.Passed(_account is not null, _openedAt, Volatile.Read(ref _lastReceived), nowTicks, _services.Options) is { } passed)
         {
-            Close("sign-in-timeout");
-        }
-        else if (nowTicks - Volatile.Read(ref _lastReceived) > (long)_services.Options.IdleTimeout.TotalMilliseconds)
-        {
-            Close("idle-timeout");
+            Close(passed);
         }
     }
 

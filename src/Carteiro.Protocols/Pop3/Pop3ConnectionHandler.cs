@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Carteiro.Protocols.Common;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -13,35 +12,14 @@ namespace Carteiro.Protocols.Pop3;
 /// </summary>
 public sealed class Pop3ConnectionHandler(MailDoorServices services)
 {
+    private static readonly byte[] TooManyConnections = "-ERR [SYS/TEMP] too many connections from your address, try again later\r\n"u8.ToArray();
     private readonly ILogger _logger = services.Loggers.CreateLogger("Carteiro.Pop3");
     private readonly ConcurrentDictionary<long, byte> _locked = new();
 
     /// <summary>Runs one connection; <paramref name="implicitTls"/> starts it with a TLS handshake.</summary>
-    public async Task HandleAsync(ConnectionContext connection, bool implicitTls)
-    {
-        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        if (!services.Limiter.TryAcquire(address))
-        {
-            MailDoorLog.TooManyConnections(_logger, "POP3", address?.ToString() ?? "?");
-            if (!implicitTls)
-            {
-                await connection.Transport.Output.WriteAsync("-ERR [SYS/TEMP] too many connections from your address, try again later\r\n"u8.ToArray()).ConfigureAwait(false);
-            }
-
-            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            await using var session = new Pop3Session(connection, services, _logger, implicitTls, this);
-            await session.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            services.Limiter.Release(address);
-        }
-    }
+    public Task HandleAsync(ConnectionContext connection, bool implicitTls) =>
+        TextSession.RunLimitedAsync(connection, services, _logger, "POP3", TooManyConnections,
+            implicitTls, () => new Pop3Session(connection, services, _logger, implicitTls, this));
 
     internal bool TryLock(long accountId) => _locked.TryAdd(accountId, 0);
 

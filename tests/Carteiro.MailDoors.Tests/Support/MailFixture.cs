@@ -52,10 +52,12 @@ public class MailFixture : TestServerFixture
         certificate is not null && certificate.GetCertHashString() == Server.Certificate.GetCertHashString();
 }
 
-/// <summary>A server whose messages may be at most 64 KiB, for the size limit tests.</summary>
+/// <summary>A server with small limits: messages of at most 64 KiB, 4 connections per address.</summary>
 public sealed class SmallMessagesFixture : MailFixture
 {
     public const long MaxMessageSize = 64 * 1024;
 
-    protected override CarteiroOptions Configure(CarteiroOptions options) => options with { MaxMessageSize = MaxMessageSize };
+    public const int MaxConnections = 4;
+
+    protected override CarteiroOptions Configure(CarteiroOptions options) => options with { MaxMessageSize = MaxMessageSize, MaxConnectionsPerAddress = MaxConnections };
 }
