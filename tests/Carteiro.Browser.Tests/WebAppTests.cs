@@ -198,6 +198,58 @@ public sealed class WebAppTests(BrowserFixture fixture) : IClassFixture<BrowserF
     }
 
     [Fact]
+    public async Task HtmlMail_IsShownInASandboxedFrame_WithoutScriptOrRemoteContent()
+    {
+        var (alice, bob) = await TwoUsersAsync();
+        await using (alice)
+        await using (bob)
+        {
+            var fetchedRemotely = new List<string>();
+            bob.Page.Request += (_, request) =>
+            {
+                if (request.Url.Contains("tracker.example", StringComparison.Ordinal))
+                {
+                    lock (fetchedRemotely)
+                    {
+                        fetchedRemotely.Add(request.Url);
+                    }
+                }
+            };
+
+            // A mail program sends it over SMTP.
+            await using (var smtp = await RawConnection.ConnectAsync(fixture.Server.Smtp))
+            {
+                string plain = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{alice.Name}\0{Password}"));
+                await smtp.SendAsync($"EHLO browser-test\r\nAUTH PLAIN {plain}\r\nMAIL FROM:<{alice.Name}@localhost>\r\nRCPT TO:<{bob.Name}@localhost>\r\nDATA");
+                await smtp.ReadUntilAsync("354");
+                await smtp.SendAsync("Subject: Weekly digest\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" +
+                    "<h1>Digest</h1><p>All <b>good</b> news.</p><script>parent.__pwned = 1; window.__pwned = 1</script>" +
+                    "<img src=\"https://tracker.example/open.gif\" onerror=\"window.__pwned = 2\"><a href=\"https://example.org/more\">More</a>\r\n.");
+                Assert.StartsWith("250 2.0.0", await smtp.ReadLineAsync());
+            }
+
+            await bob.OpenAsync("Weekly digest");
+            await Expect(bob.ByTestId("reading-html")).ToBeVisibleAsync();
+            await Expect(bob.ByTestId("reading-body")).ToBeHiddenAsync();
+            var frame = bob.Page.FrameLocator("[data-testid=reading-html]");
+            await Expect(frame.Locator("h1")).ToHaveTextAsync("Digest");
+            await Expect(frame.Locator("b")).ToHaveTextAsync("good");
+            await Expect(frame.Locator("a")).ToHaveAttributeAsync("target", "_blank");
+            Assert.Equal(0, await frame.Locator("script, img[src], [onerror]").CountAsync());
+            await Expect(bob.ByTestId("remote-note")).ToContainTextAsync("Remote content blocked (1 item)");
+            Assert.Equal("allow-popups allow-popups-to-escape-sandbox", await bob.ByTestId("reading-html").GetAttributeAsync("sandbox"));
+
+            Assert.Null(await bob.Page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
+            lock (fetchedRemotely)
+            {
+                Assert.Empty(fetchedRemotely);
+            }
+
+            bob.AssertNoProblems();
+        }
+    }
+
+    [Fact]
     public async Task SignedInPage_CannotReadAnotherUsersMailThroughTheApiByGuessingIds()
     {
         var (alice, bob) = await TwoUsersAsync();

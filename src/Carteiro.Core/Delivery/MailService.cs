@@ -300,6 +300,10 @@ public sealed class MailService
         return document;
     }
 
+    /// <summary>The message's HTML part made safe to show (<see cref="MimeHtml"/>), or null when it has none.</summary>
+    public async Task<MimeHtml.Safe?> HtmlAsync(Account account, long id, CancellationToken cancellationToken) =>
+        MimeHtml.Of(await RawAsync(account, id, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Adds and removes flags, and tells the account's other sessions.</summary>
     public async Task<MessageSummary> SetFlagsAsync(Account account, long id, MessageFlags add, MessageFlags remove, CancellationToken cancellationToken)
     {

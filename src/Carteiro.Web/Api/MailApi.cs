@@ -46,8 +46,17 @@ internal static class MailApi
         api.MapGet("/messages/{id:long}", async (long id, bool? peek, WebCaller caller, MailService mail, HttpContext context) =>
         {
             var detail = await mail.ReadAsync(caller.Account, id, peek ?? false, context.RequestAborted).ConfigureAwait(false);
-            return MessageResponse.Of(detail);
+            var html = await mail.HtmlAsync(caller.Account, id, context.RequestAborted).ConfigureAwait(false);
+            return MessageResponse.Of(detail, html);
         }).WithSummary("Read a message (marks it seen unless peek=true)");
+
+        api.MapGet("/messages/{id:long}/html", async (long id, WebCaller caller, MailService mail, HttpContext context) =>
+        {
+            var html = await mail.HtmlAsync(caller.Account, id, context.RequestAborted).ConfigureAwait(false)
+                ?? throw new CarteiroException(ErrorCode.NoSuchMessage, $"message {id} has no HTML part");
+            SafeHtmlPage.ApplyHeaders(context.Response);
+            return Results.Content(SafeHtmlPage.Wrap(html.Html), "text/html; charset=utf-8");
+        }).WithSummary("A message's HTML part, sanitized, for a sandboxed frame (no script, no remote content)");
 
         api.MapGet("/messages/{id:long}/raw", async (long id, WebCaller caller, MailService mail, HttpContext context) =>
         {

@@ -129,16 +129,24 @@ public sealed class MessageResponse : SummaryResponse
 
     public required IReadOnlyList<AttachmentResponse> Attachments { get; init; }
 
+    /// <summary>True when the message has an HTML part, shown safe at <c>/api/messages/{id}/html</c>.</summary>
+    public bool Html { get; init; }
+
+    /// <summary>How many remote images, styles or other fetches the safe HTML leaves out.</summary>
+    public int RemoteContentBlocked { get; init; }
+
     [SetsRequiredMembers]
-    private MessageResponse(MessageDetail d)
+    private MessageResponse(MessageDetail d, MimeHtml.Safe? html)
         : base(d.Summary)
     {
         Body = d.Body;
         MessageId = d.MessageIdHeader;
         Attachments = [.. d.Attachments.Select((a, i) => new AttachmentResponse(i, a.FileName, a.ContentType, a.Size))];
+        Html = html is not null;
+        RemoteContentBlocked = html?.RemoteContentBlocked ?? 0;
     }
 
-    internal static MessageResponse Of(MessageDetail d) => new(d);
+    internal static MessageResponse Of(MessageDetail d, MimeHtml.Safe? html = null) => new(d, html);
 }
 
 /// <summary>An attachment's description; its bytes are at <c>/api/messages/{id}/attachments/{index}</c>.</summary>

@@ -607,6 +607,7 @@ function closeReading() {
   state.openGen++;
   $('reading').hidden = true;
   $('reading-empty').hidden = false;
+  $('reading-html').removeAttribute('src');
   for (const li of document.querySelectorAll('.message-row.open')) li.classList.remove('open');
 }
 
@@ -657,6 +658,17 @@ function renderReading() {
   $('reading-date').textContent = fullDate(m.date);
   $('reading-date').setAttribute('datetime', m.date || '');
   renderBody($('reading-body'), m.body ?? '');
+  // HTML mail: the server's sanitized copy in a sandboxed frame (no script, nothing remote).
+  const frame = $('reading-html');
+  const htmlSrc = m.html ? `/api/messages/${enc(m.id)}/html` : null;
+  $('reading-body').hidden = !!htmlSrc;
+  frame.hidden = !htmlSrc;
+  if (htmlSrc && frame.getAttribute('src') !== htmlSrc) frame.setAttribute('src', htmlSrc);
+  if (!htmlSrc && frame.hasAttribute('src')) frame.removeAttribute('src');
+  const blocked = Number(m.remoteContentBlocked) || 0;
+  $('remote-note').hidden = blocked === 0;
+  $('remote-note').textContent = blocked === 0 ? ''
+    : `Remote content blocked (${blocked} item${blocked === 1 ? '' : 's'}): loading it would tell the sender when you read this.`;
   const atts = Array.isArray(m.attachments) ? m.attachments : [];
   $('reading-attachments').hidden = atts.length === 0;
   $('attachment-list').replaceChildren(...atts.map((a) => {
