@@ -238,6 +238,23 @@ public sealed class MailExchangeTests(ServerFixture fixture) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Send_ToNamesNoAccountCouldHave_IsUnknownRecipient_NamingEveryUnknownName()
+    {
+        await using var alice = await Peer.NewUserAsync(_server, "alice");
+        await using var bob = await Peer.NewUserAsync(_server, "bob");
+        string zed = UniqueName.Of("zed");
+
+        var reply = await alice.CommandAsync($"SEND TO \"(x),{bob.User},{zed}\" CC \"a b@c\" SUBJECT nope BODY nope");
+
+        reply.AssertNo("unknown-recipient");
+        Assert.Contains("(x)", reply.Text, StringComparison.Ordinal);
+        Assert.Contains(zed, reply.Text, StringComparison.Ordinal);
+        Assert.Contains("a b@c", reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(bob.User, reply.Text, StringComparison.Ordinal);
+        Assert.Equal(0, (await bob.CommandAsync("LIST Inbox")).Json.Long("total"));
+    }
+
+    [Fact]
     public async Task Send_NoRecipients_RefusedWithNoRecipients()
     {
         await using var alice = await Peer.NewUserAsync(_server, "alice");

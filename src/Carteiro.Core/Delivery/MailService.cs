@@ -43,6 +43,7 @@ public sealed class MailService
     {
         draft = Normalize(draft);
         Validate(sender, draft);
+        await RefuseMalformedNamesAsync(draft, cancellationToken).ConfigureAwait(false);
 
         string? parentHeader = null;
         long? parentMessage = null;
@@ -143,6 +144,29 @@ public sealed class MailService
         }
 
         return outcome;
+    }
+
+    // A name no account could have (it would not even make an address) is an unknown recipient.
+    // The store names unknown recipients itself, but only once the message is built; so when such a
+    // name is there, every unknown name is found here, to be refused together.
+    private async Task RefuseMalformedNamesAsync(Draft draft, CancellationToken cancellationToken)
+    {
+        var names = draft.To.Concat(draft.Cc).Concat(draft.Bcc).ToList();
+        if (names.TrueForAll(UserName.IsWellFormed))
+        {
+            return;
+        }
+
+        var unknown = new List<string>();
+        foreach (string name in names)
+        {
+            if (!UserName.IsWellFormed(name) || !await IsUserAsync(name, cancellationToken).ConfigureAwait(false))
+            {
+                unknown.Add(name);
+            }
+        }
+
+        Refuse.UnknownRecipients(unknown);
     }
 
     // "everyone" as a recipient name is the broadcast address; duplicates are dropped.
