@@ -209,6 +209,28 @@ public sealed class SmtpSubmissionTests(MailFixture fixture) : IClassFixture<Mai
     }
 
     [Fact]
+    public async Task TheSameMessageId_ToOtherRecipients_IsDelivered()
+    {
+        // Clients split long recipient lists over several transactions of the same message.
+        string alice = await fixture.UserAsync("alice");
+        string bob = await fixture.UserAsync("bob");
+        string carol = await fixture.UserAsync("carol");
+        await using var bobsDevice = await fixture.NativeAsync(bob);
+        await using var carolsDevice = await fixture.NativeAsync(carol);
+        using var smtp = await fixture.SmtpAsync(alice);
+        var letter = Letter(alice, bob, "split delivery");
+        letter.To.Add(MailboxAddress.Parse(fixture.Address(carol)));
+        var from = MailboxAddress.Parse(fixture.Address(alice));
+
+        await smtp.SendAsync(letter, from, [MailboxAddress.Parse(fixture.Address(bob))], Token);
+        string second = await smtp.SendAsync(letter, from, [MailboxAddress.Parse(fixture.Address(carol))], Token);
+
+        Assert.DoesNotContain("already stored", second, StringComparison.Ordinal);
+        Assert.Single((await bobsDevice.ListAsync("Inbox", cancellationToken: Token)).Items, m => m.Subject == "split delivery");
+        Assert.Single((await carolsDevice.ListAsync("Inbox", cancellationToken: Token)).Items, m => m.Subject == "split delivery");
+    }
+
+    [Fact]
     public async Task Attachments_AndHtmlOnlyBodies_ComeThroughForEveryDoor()
     {
         string alice = await fixture.UserAsync("alice");

@@ -115,9 +115,9 @@ public sealed class MailService
             Cc = [.. recipients.Where(r => !Named(parsed.ToNames, r) && Named(parsed.CcNames, r))],
             Bcc = [.. recipients.Where(r => !Named(parsed.ToNames, r) && !Named(parsed.CcNames, r))],
             Subject = parsed.Subject,
-            ClientId = parsed.MessageIdGiven ? "mime:" + parsed.MessageIdHeader : null,
+            ClientId = parsed.MessageIdGiven ? SubmissionId(parsed.MessageIdHeader, recipients) : null,
         });
-        Validate(sender, draft with { ClientId = draft.ClientId is { Length: > MaxClientIdLength } id ? id[..MaxClientIdLength] : draft.ClientId });
+        Validate(sender, draft);
 
         var outcome = await DeliverAsync(
             new NewMessage(sender, draft.ClientId, date, draft.To, draft.Cc, draft.Bcc, draft.ToEveryone, draft.Subject, parsed.Body,
@@ -125,6 +125,15 @@ public sealed class MailService
             null,
             cancellationToken).ConfigureAwait(false);
         return new SendReceipt(outcome.SentId, outcome.MessageId, outcome.Date, outcome.Duplicate);
+    }
+
+    // A resubmission is the same Message-ID to the same recipients: a client retrying after a lost
+    // reply. The same Message-ID to other recipients is new mail (clients split long recipient
+    // lists over several transactions), so the recipients are part of the key.
+    private static string SubmissionId(string messageIdHeader, IReadOnlyList<string> recipients)
+    {
+        string key = messageIdHeader + "\n" + string.Join(',', recipients.Select(UserName.Normalize).Order(StringComparer.Ordinal));
+        return "mime:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
     }
 
     // Stores the message, refuses unknown recipients, and after the commit tells every online
