@@ -213,6 +213,39 @@ public sealed class Pop3Tests(MailFixture fixture) : IClassFixture<MailFixture>
     }
 
     [Fact]
+    public async Task Raw_HugeLine_IsRefused_AndTheSessionGoesOn()
+    {
+        await using var pop3 = await RawConnection.ConnectAsync(fixture.Server.Pop3);
+        byte[] junk = new byte[10 * 1024 * 1024];
+        junk.AsSpan().Fill((byte)'U');
+
+        await pop3.SendBytesAsync(junk);
+        await pop3.SendAsync("");
+
+        Assert.StartsWith("-ERR line too long", await pop3.ReadLineAsync());
+        await pop3.SendAsync("CAPA");
+        Assert.Equal("+OK capabilities follow", await pop3.ReadLineAsync());
+    }
+
+    [Fact]
+    public async Task PlainTextOnTheImplicitTlsPorts_IsDropped_WithoutHarm()
+    {
+        foreach (var endpoint in new[] { fixture.Server.Pop3s, fixture.Server.Submissions })
+        {
+            await using var confused = await RawConnection.ConnectAsync(endpoint, readGreeting: false);
+            await confused.SendAsync("USER bob\r\nEHLO me");
+            Assert.True(await confused.WaitClosedAsync(TimeSpan.FromSeconds(20)), $"{endpoint} kept a connection that never spoke TLS");
+        }
+
+        var (bob, bobsDevice) = await InboxWithAsync("still fine");
+        await using (bobsDevice)
+        {
+            using var pop3 = await Pop3Async(bob, SecureSocketOptions.SslOnConnect);
+            Assert.Equal(1, pop3.Count);
+        }
+    }
+
+    [Fact]
     public async Task Raw_ManyBadCommands_EndTheSession()
     {
         await using var pop3 = await RawConnection.ConnectAsync(fixture.Server.Pop3);
