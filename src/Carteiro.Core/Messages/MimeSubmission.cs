@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Errors;
@@ -41,7 +42,10 @@ public static class MimeSubmission
         MimeMessage message;
         try
         {
-            using var input = new MemoryStream(document.ToArray(), writable: false);
+            // Parsed where it lies (a whole message may be tens of megabytes), not from a copy.
+            using var input = MemoryMarshal.TryGetArray(document, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(document.ToArray(), writable: false);
             message = MimeMessage.Load(input);
         }
         catch (FormatException error)
@@ -68,10 +72,9 @@ public static class MimeSubmission
             added.Append("Date: ").Append(DateUtils.FormatDate(now)).Append("\r\n");
         }
 
-        string? givenId = message.MessageId;
-        bool idGiven = !string.IsNullOrWhiteSpace(givenId);
-        string messageId = idGiven ? givenId! : $"{Guid.NewGuid():N}@{domain}";
-        if (!idGiven)
+        string? givenId = string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId;
+        string messageId = givenId ?? $"{Guid.NewGuid():N}@{domain}";
+        if (givenId is null)
         {
             added.Append("Message-ID: <").Append(messageId).Append(">\r\n");
         }
@@ -94,7 +97,7 @@ public static class MimeSubmission
         }
 
         string subject = (message.Subject ?? "").ReplaceLineEndings(" ").Trim();
-        return new Parsed(bytes, $"<{messageId}>", idGiven, subject, ReadableText(message), Attachments(message),
+        return new Parsed(bytes, $"<{messageId}>", givenId is not null, subject, ReadableText(message), Attachments(message),
             LocalNames(message.To, domain), LocalNames(message.Cc, domain));
     }
 

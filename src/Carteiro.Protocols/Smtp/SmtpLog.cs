@@ -10,4 +10,7 @@ internal static partial class SmtpLog
 
     [LoggerMessage(EventId = 3051, Level = LogLevel.Warning, Message = "SMTP submission by {User} refused: {Code}: {Reason}")]
     public static partial void Refused(this ILogger logger, string user, string code, string reason);
+
+    [LoggerMessage(EventId = 3052, Level = LogLevel.Error, Message = "SMTP submission by {User} failed unexpectedly")]
+    public static partial void SubmissionFailed(this ILogger logger, Exception error, string user);
 }

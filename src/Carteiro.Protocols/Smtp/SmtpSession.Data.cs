@@ -217,6 +217,12 @@ internal sealed partial class SmtpSession
                 _ => $"451 4.3.0 {refused.Message}: try again later",
             });
         }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Nothing was acknowledged, so the client keeps the message and tries again.
+            Logger.SubmissionFailed(error, account.Name);
+            Reply("451 4.3.0 The message could not be stored: try again later");
+        }
         finally
         {
             ResetTransaction();
