@@ -176,6 +176,14 @@ public sealed partial class SqliteMailStore
     }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<MessageSummary?> FindByMessageIdHeaderAsync(long accountId, string messageIdHeader, CancellationToken cancellationToken) => ReadAsync(r =>
+    {
+        using var row = r.Command("SELECT " + SummaryRows.Columns + SummaryRows.From + "WHERE m.message_id_header = $h AND e.account_id = $a ORDER BY e.id LIMIT 1", "$h", "$a")
+            .With(messageIdHeader, accountId).ExecuteReader();
+        return row.Read() ? SummaryRows.Read(row) : null;
+    }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<byte[]?> GetMimeAsync(long accountId, long id, CancellationToken cancellationToken) => ReadAsync(r =>
     {
         using var row = r.Command("SELECT m.mime FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id AND e.account_id = $a", "$id", "$a")

@@ -209,6 +209,30 @@ public sealed class SmtpSubmissionTests(MailFixture fixture) : IClassFixture<Mai
     }
 
     [Fact]
+    public async Task AReplyOverSmtp_JoinsTheThread_AndMarksTheOriginalAnswered()
+    {
+        string alice = await fixture.UserAsync("alice");
+        string bob = await fixture.UserAsync("bob");
+        await using var alicesDevice = await fixture.NativeAsync(alice);
+        await using var bobsDevice = await fixture.NativeAsync(bob);
+        var sent = await alicesDevice.SendAsync(new OutgoingMail { To = [bob], Subject = "Question", Body = "Tea or coffee?" }, Token);
+        var original = (await bobsDevice.ListAsync("Inbox", cancellationToken: Token)).Items.Single(m => m.MessageId == sent.MessageId);
+        var read = await bobsDevice.ReadAsync(original.Id, cancellationToken: Token);
+
+        // Bob's mail program answers it, as any would: In-Reply-To and References.
+        using var smtp = await fixture.SmtpAsync(bob);
+        var reply = Letter(bob, alice, "Re: Question", "Tea.");
+        reply.InReplyTo = read.MessageIdHeader;
+        reply.References.Add(read.MessageIdHeader);
+        await smtp.SendAsync(reply, Token);
+
+        var arrived = await ClientEvents.NextAsync<MailEvent>(alicesDevice, e => e.Message.Subject == "Re: Question", Patience);
+        Assert.Equal(original.ThreadId, arrived.Message.ThreadId);
+        Assert.Equal(sent.MessageId, arrived.Message.InReplyTo);
+        Assert.True((await bobsDevice.ListAsync("Inbox", cancellationToken: Token)).Items.Single(m => m.Id == original.Id).Answered);
+    }
+
+    [Fact]
     public async Task TheSameMessageId_ToOtherRecipients_IsDelivered()
     {
         // Clients split long recipient lists over several transactions of the same message.

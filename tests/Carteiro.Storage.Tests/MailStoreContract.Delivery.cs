@@ -69,6 +69,25 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task FindByMessageIdHeader_FindsOnlyTheAccountsOwnEntry()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        var carol = await AccountAsync("carol");
+        var message = Mail(alice, to: ["bob"], messageIdHeader: "<answer-me@example.org>");
+        var outcome = await SendAsync(message);
+
+        var bobs = await Store.FindByMessageIdHeaderAsync(bob.Id, "<answer-me@example.org>", Ct);
+        var alices = await Store.FindByMessageIdHeaderAsync(alice.Id, "<answer-me@example.org>", Ct);
+
+        Assert.Equal(Assert.Single(await ListAsync(bob)).Id, bobs?.Id);
+        Assert.Equal(outcome.SentId, alices?.Id);
+        Assert.Equal(outcome.MessageId, bobs?.MessageId);
+        Assert.Null(await Store.FindByMessageIdHeaderAsync(carol.Id, "<answer-me@example.org>", Ct));
+        Assert.Null(await Store.FindByMessageIdHeaderAsync(bob.Id, "<nothing@example.org>", Ct));
+    }
+
+    [Fact]
     public async Task Deliver_ToToCcAndBcc_FilesOneCopyPerRecipient()
     {
         var alice = await AccountAsync("alice");

@@ -119,11 +119,20 @@ public sealed class MailService
         });
         Validate(sender, draft);
 
+        // A reply joins the thread of the message it answers, when the sender has that message.
+        var parent = parsed.InReplyToHeader is { } answers
+            ? await _store.FindByMessageIdHeaderAsync(sender.Id, answers, cancellationToken).ConfigureAwait(false)
+            : null;
         var outcome = await DeliverAsync(
             new NewMessage(sender, draft.ClientId, date, draft.To, draft.Cc, draft.Bcc, draft.ToEveryone, draft.Subject, parsed.Body,
-                parsed.Attachments, null, null, parsed.MessageIdHeader, parsed.Bytes),
+                parsed.Attachments, parent?.MessageId, parent?.ThreadId, parsed.MessageIdHeader, parsed.Bytes),
             null,
             cancellationToken).ConfigureAwait(false);
+        if (!outcome.Duplicate && parent is not null)
+        {
+            await SetFlagsAsync(sender, parent.Id, MessageFlags.Answered, MessageFlags.None, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return new SendReceipt(outcome.SentId, outcome.MessageId, outcome.Date, outcome.Duplicate);
     }
 

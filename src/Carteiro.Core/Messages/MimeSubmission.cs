@@ -25,6 +25,7 @@ public static class MimeSubmission
     /// <param name="Attachments">Attachments with their decoded sizes.</param>
     /// <param name="ToNames">Local user names in the To header.</param>
     /// <param name="CcNames">Local user names in the Cc header.</param>
+    /// <param name="InReplyToHeader">The Message-ID it answers (In-Reply-To, angle brackets included), if any.</param>
     public sealed record Parsed(
         byte[] Bytes,
         string MessageIdHeader,
@@ -33,7 +34,8 @@ public static class MimeSubmission
         string Body,
         IReadOnlyList<AttachmentInfo> Attachments,
         IReadOnlyList<string> ToNames,
-        IReadOnlyList<string> CcNames);
+        IReadOnlyList<string> CcNames,
+        string? InReplyToHeader);
 
     /// <summary>Parses and completes <paramref name="document"/> submitted by <paramref name="sender"/>.</summary>
     /// <exception cref="CarteiroException"><c>bad-syntax</c> when it is not a message; <c>forbidden</c> when From is someone else.</exception>
@@ -98,7 +100,8 @@ public static class MimeSubmission
 
         string subject = (message.Subject ?? "").ReplaceLineEndings(" ").Trim();
         return new Parsed(bytes, $"<{messageId}>", givenId is not null, subject, ReadableText(message), Attachments(message),
-            LocalNames(message.To, domain), LocalNames(message.Cc, domain));
+            LocalNames(message.To, domain), LocalNames(message.Cc, domain),
+            string.IsNullOrWhiteSpace(message.InReplyTo) ? null : $"<{message.InReplyTo}>");
     }
 
     private static string ReadableText(MimeMessage message)

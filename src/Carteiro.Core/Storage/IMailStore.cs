@@ -81,6 +81,12 @@ public interface IMailStore : IAsyncDisposable
     /// <summary>One message with its body; null when the account has no such entry.</summary>
     Task<MessageDetail?> GetAsync(long accountId, long id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The account's entry of the message whose Message-ID header is <paramref name="messageIdHeader"/>
+    /// (angle brackets included), the oldest if it has several; null when the account has none.
+    /// </summary>
+    Task<MessageSummary?> FindByMessageIdHeaderAsync(long accountId, string messageIdHeader, CancellationToken cancellationToken);
+
     /// <summary>The stored RFC 5322 document of a message; null when the account has no such entry.</summary>
     Task<byte[]?> GetMimeAsync(long accountId, long id, CancellationToken cancellationToken);
 
