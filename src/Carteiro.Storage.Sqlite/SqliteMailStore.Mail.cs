@@ -84,6 +84,28 @@ public sealed partial class SqliteMailStore
     }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<FolderEntries?> EntriesAsync(long accountId, string folder, CancellationToken cancellationToken) => ReadAsync(r =>
+    {
+        if (FindFolder(r, accountId, folder) is not { } found)
+        {
+            return null;
+        }
+
+        // Callers count the entries themselves: a write between the two reads may change the folder's counts.
+        var entries = new List<FolderEntry>(found.Total);
+        using var rows = r.Command("""
+            SELECT e.id, e.uid, m.size, e.flags FROM entries e JOIN messages m ON m.id = e.message_id
+            WHERE e.folder_id = $f ORDER BY e.uid
+            """, "$f").With(found.Id).ExecuteReader();
+        while (rows.Read())
+        {
+            entries.Add(new FolderEntry(rows.GetInt64(0), rows.GetInt64(1), rows.GetInt64(2), (MessageFlags)rows.GetInt64(3)));
+        }
+
+        return new FolderEntries(found, entries);
+    }, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken)
     {
         string match = ToFtsQuery(query.Text);

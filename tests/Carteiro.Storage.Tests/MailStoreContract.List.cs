@@ -26,6 +26,30 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task Entries_AreTheWholeFolder_OldestFirst_InFewFields()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        for (int i = 0; i < 3; i++)
+        {
+            await SendAsync(Mail(alice, to: ["bob"]));
+        }
+
+        var listed = await ListAsync(bob);
+        await Store.SetFlagsAsync(bob.Id, listed[0].Id, MessageFlags.Flagged, MessageFlags.None, Ct);
+
+        var entries = await Store.EntriesAsync(bob.Id, "inbox", Ct);
+
+        Assert.NotNull(entries);
+        Assert.Equal(FolderNames.Inbox, entries.Folder.Name);
+        Assert.Equal(listed.Select(m => m.Uid).Order(), entries.Entries.Select(e => e.Uid));
+        Assert.Equal(listed.OrderBy(m => m.Uid).Select(m => (m.Id, m.Size)), entries.Entries.Select(e => (e.Id, e.Size)));
+        Assert.Equal(MessageFlags.Flagged, entries.Entries[^1].Flags);
+        Assert.Empty((await Store.EntriesAsync(alice.Id, FolderNames.Inbox, Ct))!.Entries);
+        Assert.Null(await Store.EntriesAsync(bob.Id, "no such folder", Ct));
+    }
+
+    [Fact]
     public async Task List_IsNewestFirst()
     {
         var (_, bob) = await BobWithMessagesAsync(5);

@@ -301,6 +301,11 @@ public sealed class MailService
         return page;
     }
 
+    /// <summary>Every entry of a folder, oldest first, in few fields (mail doors number folders with it).</summary>
+    public async Task<FolderEntries> EntriesAsync(Account account, string folder, CancellationToken cancellationToken) =>
+        await _store.EntriesAsync(account.Id, folder, cancellationToken).ConfigureAwait(false)
+        ?? throw new CarteiroException(ErrorCode.NoSuchFolder, $"no folder named '{folder}'");
+
     /// <summary>Full-text search.</summary>
     public Task<IReadOnlyList<MessageSummary>> SearchAsync(Account account, SearchQuery query, CancellationToken cancellationToken) =>
         _store.SearchAsync(account.Id, query, cancellationToken);

@@ -75,6 +75,9 @@ public interface IMailStore : IAsyncDisposable
     /// <summary>One page of a folder, newest first; null when the folder does not exist.</summary>
     Task<MessagePage?> ListAsync(long accountId, ListQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Every entry of a folder, oldest first (ascending UID), in few fields; null when the folder does not exist.</summary>
+    Task<FolderEntries?> EntriesAsync(long accountId, string folder, CancellationToken cancellationToken);
+
     /// <summary>Full-text search over subject, body and names, newest first.</summary>
     Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken);
 

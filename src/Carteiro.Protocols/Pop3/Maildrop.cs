@@ -1,4 +1,4 @@
-using Carteiro.Core.Messages;
+using Carteiro.Core.Storage;
 
 namespace Carteiro.Protocols.Pop3;
 
@@ -7,7 +7,7 @@ namespace Carteiro.Protocols.Pop3;
 /// deletion marks that take effect at QUIT. Unique ids are the UID validity and UID, which never
 /// name another message.
 /// </summary>
-internal sealed class Maildrop(long uidValidity, IReadOnlyList<MessageSummary> oldestFirst)
+internal sealed class Maildrop(long uidValidity, IReadOnlyList<FolderEntry> oldestFirst)
 {
     private readonly bool[] _deleted = new bool[oldestFirst.Count];
 
@@ -21,9 +21,9 @@ internal sealed class Maildrop(long uidValidity, IReadOnlyList<MessageSummary> o
     public long LiveSize => Enumerable.Range(0, Count).Where(i => !_deleted[i]).Sum(i => oldestFirst[i].Size);
 
     /// <summary>The message numbered <paramref name="number"/>, unless there is none or it is marked deleted.</summary>
-    public bool TryGet(int number, out MessageSummary message)
+    public bool TryGet(int number, out FolderEntry message)
     {
-        message = null!;
+        message = default;
         if (number < 1 || number > Count || _deleted[number - 1])
         {
             return false;
@@ -33,16 +33,16 @@ internal sealed class Maildrop(long uidValidity, IReadOnlyList<MessageSummary> o
         return true;
     }
 
-    public string UniqueId(MessageSummary message) => $"{uidValidity}.{message.Uid}";
+    public string UniqueId(FolderEntry message) => $"{uidValidity}.{message.Uid}";
 
     public void MarkDeleted(int number) => _deleted[number - 1] = true;
 
     public void Unmark() => Array.Clear(_deleted);
 
     /// <summary>The live messages with their numbers.</summary>
-    public IEnumerable<(int Number, MessageSummary Message)> Listing() =>
+    public IEnumerable<(int Number, FolderEntry Message)> Listing() =>
         Enumerable.Range(1, Count).Where(n => !_deleted[n - 1]).Select(n => (n, oldestFirst[n - 1]));
 
     /// <summary>The messages marked deleted.</summary>
-    public IEnumerable<MessageSummary> Marked() => Enumerable.Range(0, Count).Where(i => _deleted[i]).Select(i => oldestFirst[i]);
+    public IEnumerable<FolderEntry> Marked() => Enumerable.Range(0, Count).Where(i => _deleted[i]).Select(i => oldestFirst[i]);
 }

@@ -3,7 +3,6 @@ using System.Text;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Errors;
 using Carteiro.Core.Mailboxes;
-using Carteiro.Core.Messages;
 using Carteiro.Core.Storage;
 using Carteiro.Protocols.Common;
 
@@ -11,8 +10,6 @@ namespace Carteiro.Protocols.Pop3;
 
 internal sealed partial class Pop3Session
 {
-    private const int ListPage = 500;
-
     protected override Task HandleLineAsync(string line)
     {
         if (_awaitingPlain)
@@ -178,27 +175,11 @@ internal sealed partial class Pop3Session
         Reply($"+OK {account.Name}'s maildrop has {_maildrop.Live} messages ({_maildrop.LiveSize} octets)");
     }
 
-    // The whole Inbox, oldest first, paged through by UID.
+    // The whole Inbox, oldest first, in few fields.
     private async Task<Maildrop> LoadMaildropAsync(Account account)
     {
-        var newestFirst = new List<MessageSummary>();
-        long? before = null;
-        long uidValidity = 0;
-        while (true)
-        {
-            var page = await Services.Mail.ListAsync(account, new ListQuery(FolderNames.Inbox, ListPage, 0, before), Closing).ConfigureAwait(false);
-            uidValidity = page.Folder.UidValidity;
-            newestFirst.AddRange(page.Items);
-            if (page.Items.Count < ListPage)
-            {
-                break;
-            }
-
-            before = page.Items[^1].Uid;
-        }
-
-        newestFirst.Reverse();
-        return new Maildrop(uidValidity, newestFirst);
+        var inbox = await Services.Mail.EntriesAsync(account, FolderNames.Inbox, Closing).ConfigureAwait(false);
+        return new Maildrop(inbox.Folder.UidValidity, inbox.Entries);
     }
 
     private Task TransactionAsync(string verb, string argument)
@@ -251,9 +232,9 @@ internal sealed partial class Pop3Session
         }
     }
 
-    private bool TryMessage(string argument, out int number, out MessageSummary message)
+    private bool TryMessage(string argument, out int number, out FolderEntry message)
     {
-        message = null!;
+        message = default;
         if (!int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out number))
         {
             Error("-ERR give a message number");
@@ -270,7 +251,7 @@ internal sealed partial class Pop3Session
     }
 
     // The stored document, dot-stuffed; with a line count (TOP), the header and that many body lines.
-    private async Task SendMessageAsync(MessageSummary message, int bodyLines)
+    private async Task SendMessageAsync(FolderEntry message, int bodyLines)
     {
         var account = _account!;
         byte[] document;
