@@ -308,6 +308,35 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
     /// <summary>The user name in a sign-in: "bob" and "bob@DOMAIN" both name user bob.</summary>
     protected string LocalName(string user) => Core.Accounts.MailAddresses.TryLocalName(user, Domain, out string name) ? name : user;
 
+    /// <summary>True when a SASL authorization identity asks for nothing more than the user's own.</summary>
+    protected bool ActsAsSelf(string authorizationId, string user) =>
+        authorizationId.Length == 0 || string.Equals(LocalName(authorizationId), LocalName(user), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How a password sign-in ended: the account, or the wait a throttled address must keep, or neither (refused).</summary>
+    protected readonly record struct SignInOutcome(Core.Accounts.Account? Account, int? RetryAfterSeconds);
+
+    /// <summary>Checks a password through the accounts (and their throttle, shared with every door) and logs the outcome; the door words the answer.</summary>
+    protected async Task<SignInOutcome> SignInAsync(string user, string password)
+    {
+        string name = LocalName(user);
+        try
+        {
+            var account = await Services.Accounts.SignInAsync(name, password, Address?.ToString() ?? "", Closing).ConfigureAwait(false);
+            MailDoorLog.SignedIn(Logger, Door, account.Name, Remote);
+            return new SignInOutcome(account, null);
+        }
+        catch (Core.Errors.CarteiroException refused) when (refused.Code == Core.Errors.ErrorCode.Throttled)
+        {
+            MailDoorLog.SignInFailed(Logger, Door, name, Remote, "throttled");
+            return new SignInOutcome(null, (int)Math.Ceiling((refused.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        }
+        catch (Core.Errors.CarteiroException refused)
+        {
+            MailDoorLog.SignInFailed(Logger, Door, name, Remote, Core.Errors.ErrorCodes.ToWire(refused.Code));
+            return new SignInOutcome(null, null);
+        }
+    }
+
     public void CheckDeadlines(long nowTicks)
     {
         if (Deadlines.Passed(SignedIn, _openedAt, Volatile.Read(ref _lastReceived), nowTicks, Services.Options) is { } passed)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Errors;
 using Carteiro.Core.Mailboxes;
@@ -89,7 +88,7 @@ internal sealed partial class Pop3Session
             case "PASS":
                 string user = _user;
                 _user = null;
-                return SignInAsync(user, argument);
+                return SignInWithPasswordAsync(user, argument);
             case "AUTH" when argument.Length == 0:
                 Reply("+OK mechanisms follow");
                 Reply("PLAIN");
@@ -118,48 +117,27 @@ internal sealed partial class Pop3Session
 
     private Task SignInPlainAsync(string base64)
     {
-        string[] parts;
-        try
-        {
-            parts = Encoding.UTF8.GetString(base64 == "=" ? [] : Convert.FromBase64String(base64)).Split('\0');
-        }
-        catch (FormatException)
+        if (!SaslAnswer.TryDecode(base64, out byte[] answer))
         {
             return Refuse("-ERR the answer must be base64");
         }
 
-        if (parts.Length != 3 || parts[1].Length == 0)
+        if (!SaslAnswer.TryParsePlain(answer, out string authorizationId, out string user, out string password))
         {
             return Refuse("-ERR PLAIN expects authorization-id NUL user NUL password");
         }
 
-        if (parts[0].Length > 0 && !string.Equals(LocalName(parts[0]), LocalName(parts[1]), StringComparison.OrdinalIgnoreCase))
-        {
-            return Refuse("-ERR [AUTH] you may act only as yourself");
-        }
-
-        return SignInAsync(parts[1], parts[2]);
+        return ActsAsSelf(authorizationId, user) ? SignInWithPasswordAsync(user, password) : Refuse("-ERR [AUTH] you may act only as yourself");
     }
 
-    private async Task SignInAsync(string user, string password)
+    private async Task SignInWithPasswordAsync(string user, string password)
     {
-        string name = LocalName(user);
-        Account account;
-        try
+        var outcome = await SignInAsync(user, password).ConfigureAwait(false);
+        if (outcome.Account is not { } account)
         {
-            account = await Services.Accounts.SignInAsync(name, password, Address?.ToString() ?? "", Closing).ConfigureAwait(false);
-        }
-        catch (CarteiroException refused) when (refused.Code == ErrorCode.Throttled)
-        {
-            MailDoorLog.SignInFailed(Logger, Door, name, Remote, "throttled");
-            int seconds = (int)Math.Ceiling((refused.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
-            Error($"-ERR [SYS/TEMP] too many failed sign-ins: try again in {seconds} seconds");
-            return;
-        }
-        catch (CarteiroException refused)
-        {
-            MailDoorLog.SignInFailed(Logger, Door, name, Remote, refused.Code.ToWire());
-            Error("-ERR [AUTH] authentication failed");
+            Error(outcome.RetryAfterSeconds is int seconds
+                ? $"-ERR [SYS/TEMP] too many failed sign-ins: try again in {seconds} seconds"
+                : "-ERR [AUTH] authentication failed");
             return;
         }
 
@@ -170,7 +148,6 @@ internal sealed partial class Pop3Session
         }
 
         _account = account;
-        MailDoorLog.SignedIn(Logger, Door, account.Name, Remote);
         _maildrop = await LoadMaildropAsync(account).ConfigureAwait(false);
         Reply($"+OK {account.Name}'s maildrop has {_maildrop.Live} messages ({_maildrop.LiveSize} octets)");
     }

@@ -1,6 +1,4 @@
 using System.Text;
-using Carteiro.Core.Accounts;
-using Carteiro.Core.Errors;
 using Carteiro.Protocols.Common;
 
 namespace Carteiro.Protocols.Smtp;
@@ -94,69 +92,53 @@ internal sealed partial class SmtpSession
             return Task.CompletedTask;
         }
 
-        return SignInAsync(exchange.User, Encoding.UTF8.GetString(answer));
+        return SignInWithPasswordAsync(exchange.User, Encoding.UTF8.GetString(answer));
     }
 
     // PLAIN: authorization identity, NUL, user, NUL, password (RFC 4616).
     private Task SignInPlainAsync(byte[] answer)
     {
-        string[] parts = Encoding.UTF8.GetString(answer).Split('\0');
-        if (parts.Length != 3 || parts[1].Length == 0)
+        if (!SaslAnswer.TryParsePlain(answer, out string authorizationId, out string user, out string password))
         {
             Error("501 5.5.2 PLAIN expects authorization-id NUL user NUL password");
             return Task.CompletedTask;
         }
 
-        if (parts[0].Length > 0 && !string.Equals(LocalName(parts[0]), LocalName(parts[1]), StringComparison.OrdinalIgnoreCase))
+        if (!ActsAsSelf(authorizationId, user))
         {
             Error("535 5.7.8 You may act only as yourself");
             return Task.CompletedTask;
         }
 
-        return SignInAsync(parts[1], parts[2]);
+        return SignInWithPasswordAsync(user, password);
     }
 
-    private async Task SignInAsync(string user, string password)
+    private async Task SignInWithPasswordAsync(string user, string password)
     {
-        string name = LocalName(user);
-        try
+        var outcome = await SignInAsync(user, password).ConfigureAwait(false);
+        if (outcome.Account is { } account)
         {
-            var account = await Services.Accounts.SignInAsync(name, password, Address?.ToString() ?? "", Closing).ConfigureAwait(false);
             _account = account;
-            MailDoorLog.SignedIn(Logger, Door, account.Name, Remote);
             Reply("235 2.7.0 Authentication successful");
         }
-        catch (CarteiroException refused) when (refused.Code == ErrorCode.Throttled)
+        else if (outcome.RetryAfterSeconds is int seconds)
         {
-            MailDoorLog.SignInFailed(Logger, Door, name, Remote, "throttled");
-            int seconds = (int)Math.Ceiling((refused.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds);
             Error($"454 4.7.0 Too many failed sign-ins: try again in {seconds} seconds");
         }
-        catch (CarteiroException refused)
+        else
         {
-            MailDoorLog.SignInFailed(Logger, Door, name, Remote, refused.Code.ToWire());
             Error("535 5.7.8 Authentication credentials invalid");
         }
     }
 
-
     private bool TryDecode(string text, out byte[] bytes)
     {
-        bytes = [];
-        if (text == "=")
+        if (SaslAnswer.TryDecode(text, out bytes))
         {
             return true;
         }
 
-        try
-        {
-            bytes = Convert.FromBase64String(text);
-            return true;
-        }
-        catch (FormatException)
-        {
-            Error("501 5.5.2 Cannot decode the answer: it must be base64");
-            return false;
-        }
+        Error("501 5.5.2 Cannot decode the answer: it must be base64");
+        return false;
     }
 }
