@@ -2,7 +2,6 @@ using Carteiro.Core;
 using Carteiro.Core.Errors;
 using Carteiro.Web.Api;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Carteiro.Web;
@@ -10,7 +9,7 @@ namespace Carteiro.Web;
 /// <summary>
 /// Caps request bodies before they are read: a send may carry a whole message (attachments as
 /// base64), everything else a few kilobytes. A declared length over the cap is refused at once;
-/// an undeclared one is cut off by Kestrel as it streams in.
+/// an undeclared one is cut off as it streams in (the send's cap is Kestrel's server-wide limit).
 /// </summary>
 internal sealed partial class RequestLimits(RequestDelegate next, CarteiroOptions options, ILogger<RequestLimits> log)
 {
@@ -29,9 +28,10 @@ internal sealed partial class RequestLimits(RequestDelegate next, CarteiroOption
                 $"the request body has {request.ContentLength} bytes; this endpoint takes at most {limit}");
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        if (request.ContentLength is null && limit < _sendBody)
         {
-            size.MaxRequestBodySize = limit;
+            // Undeclared length: counted as it is read (see LimitedRequestBody for why not Kestrel's limit).
+            request.Body = new LimitedRequestBody(request.Body, limit);
         }
 
         return next(context);
