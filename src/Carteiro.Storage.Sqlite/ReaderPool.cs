@@ -73,6 +73,24 @@ internal sealed class Reader(SqliteConnection connection) : IDisposable
         return command;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read transaction: every statement in it sees the same
+    /// committed state (one WAL snapshot), whatever the writer commits meanwhile.
+    /// </summary>
+    public T Snapshot<T>(Func<Reader, T> work)
+    {
+        Command("BEGIN").ExecuteNonQuery();
+        try
+        {
+            return work(this);
+        }
+        finally
+        {
+            // Always ended, or the connection would go back to the pool pinned to this snapshot.
+            Command("COMMIT").ExecuteNonQuery();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var command in _commands.Values)

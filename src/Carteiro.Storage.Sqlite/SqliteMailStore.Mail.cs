@@ -15,11 +15,6 @@ public sealed partial class SqliteMailStore
     public Task<DeliveryOutcome> DeliverAsync(NewMessage message, CancellationToken cancellationToken) =>
         WriteAsync(w => w.Deliver(message), cancellationToken);
 
-    private const string FolderColumns = "id, name, total, unread, uid_validity, uid_next, highest_modseq";
-
-    private static FolderInfo ReadFolder(SqliteDataReader row) => new(
-        row.GetInt64(0), row.GetString(1), (int)row.GetInt64(2), (int)row.GetInt64(3), row.GetInt64(4), row.GetInt64(5), row.GetInt64(6));
-
     /// <inheritdoc />
     public Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<FolderInfo>>(r =>
@@ -27,12 +22,12 @@ public sealed partial class SqliteMailStore
             var folders = new List<FolderInfo>();
             // Standard folders first, in their usual order, then the rest by name.
             using var row = r.Command($"""
-                SELECT {FolderColumns} FROM folders WHERE account_id = $a
+                SELECT {FolderRows.Columns} FROM folders WHERE account_id = $a
                 ORDER BY CASE special WHEN 'inbox' THEN 0 WHEN 'sent' THEN 1 WHEN 'trash' THEN 2 ELSE 3 END, name_key
                 """, "$a").With(accountId).ExecuteReader();
             while (row.Read())
             {
-                folders.Add(ReadFolder(row));
+                folders.Add(FolderRows.Read(row));
             }
 
             return folders;
@@ -45,25 +40,22 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public async Task<FolderInfo> CreateFolderAsync(long accountId, string name, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 200 || name.AsSpan().IndexOfAny("\r\n\0/") >= 0)
-        {
-            Refuse.With(ErrorCode.BadSyntax, "a folder name is 1 to 200 characters without '/' or line breaks");
-        }
-
-        long id = await WriteAsync(w => w.InsertFolder(accountId, name.Trim(), null), cancellationToken).ConfigureAwait(false);
+        // Parent folders are the caller's to make: IMAP lets a name's parts exist on their own.
+        string checkedName = FolderNameRule.Check(name);
+        long id = await WriteAsync(w => w.InsertFolder(accountId, checkedName, null), cancellationToken).ConfigureAwait(false);
         return Read(r =>
         {
-            using var row = r.Command($"SELECT {FolderColumns} FROM folders WHERE id = $id", "$id").With(id).ExecuteReader();
+            using var row = r.Command($"SELECT {FolderRows.Columns} FROM folders WHERE id = $id", "$id").With(id).ExecuteReader();
             row.Read();
-            return ReadFolder(row);
+            return FolderRows.Read(row);
         });
     }
 
     private static FolderInfo? FindFolder(Reader r, long accountId, string name)
     {
-        using var row = r.Command($"SELECT {FolderColumns} FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k")
+        using var row = r.Command($"SELECT {FolderRows.Columns} FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k")
             .With(accountId, name.ToLowerInvariant()).ExecuteReader();
-        return row.Read() ? ReadFolder(row) : null;
+        return row.Read() ? FolderRows.Read(row) : null;
     }
 
     /// <inheritdoc />
@@ -93,13 +85,13 @@ public sealed partial class SqliteMailStore
 
         // Callers count the entries themselves: a write between the two reads may change the folder's counts.
         var entries = new List<FolderEntry>(found.Total);
-        using var rows = r.Command("""
-            SELECT e.id, e.uid, m.size, e.flags FROM entries e JOIN messages m ON m.id = e.message_id
+        using var rows = r.Command($"""
+            SELECT {FolderEntryColumns} FROM entries e JOIN messages m ON m.id = e.message_id
             WHERE e.folder_id = $f ORDER BY e.uid
             """, "$f").With(found.Id).ExecuteReader();
         while (rows.Read())
         {
-            entries.Add(new FolderEntry(rows.GetInt64(0), rows.GetInt64(1), rows.GetInt64(2), (MessageFlags)rows.GetInt64(3)));
+            entries.Add(ReadFolderEntry(rows));
         }
 
         return new FolderEntries(found, entries);
@@ -208,8 +200,7 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public Task<byte[]?> GetMimeAsync(long accountId, long id, CancellationToken cancellationToken) => ReadAsync(r =>
     {
-        using var row = r.Command("SELECT m.mime FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id AND e.account_id = $a", "$id", "$a")
-            .With(id, accountId).ExecuteReader();
+        using var row = r.Command(MimeOfEntry, "$id", "$a").With(id, accountId).ExecuteReader();
         return row.Read() ? (byte[])row.GetValue(0) : null;
     }, cancellationToken);
 

@@ -34,14 +34,38 @@ internal sealed partial class Writer
             INSERT INTO folders (account_id, name, name_key, special, uid_validity) VALUES ($a, $n, $k, $s, $v)
             ON CONFLICT (account_id, name_key) DO NOTHING RETURNING id
             """, "$a", "$n", "$k", "$s", "$v");
-        // UIDVALIDITY: seconds since the epoch fits IMAP's 32 bits until 2106 and differs per creation.
-        var id = insert.WithAll(accountId, name, name.ToLowerInvariant(), special, Now.ToUnixTimeSeconds()).ExecuteScalar();
+        var id = insert.WithAll(accountId, name, name.ToLowerInvariant(), special, NextUidValidity()).ExecuteScalar();
         if (id is long created)
         {
             return created;
         }
 
         return (long)_folderByName.With(accountId, name.ToLowerInvariant()).ExecuteScalar()!;
+    }
+
+    // The last UID validity handed out, committed or not: values only ever go up.
+    private long _lastUidValidity;
+
+    /// <summary>
+    /// A UID validity no folder had before: a folder deleted (or renamed away) and made again under
+    /// the same name must not look to a mail program like the old one, whose UIDs it may still hold.
+    /// Seconds since the epoch alone repeat within a second, so the value also stays above every one
+    /// stored and every one this writer gave (a rolled-back creation's included).
+    /// </summary>
+    private long NextUidValidity()
+    {
+        using var max = Sql.Prepare(_connection, "SELECT COALESCE(MAX(uid_validity), 0) FROM folders");
+        long value = Math.Max(Now.ToUnixTimeSeconds(), Math.Max((long)max.ExecuteScalar()! + 1, _lastUidValidity + 1));
+
+        // IMAP carries it in 32 bits (seconds fill them in 2106). Wrapping around would hand out
+        // values already used, which is the one thing a UID validity must not do.
+        if (value > uint.MaxValue)
+        {
+            Refuse.With(ErrorCode.Internal, "no UID validity left for a new folder");
+        }
+
+        _lastUidValidity = value;
+        return value;
     }
 
     public bool SetPassword(long accountId, string passwordHash)

@@ -38,6 +38,9 @@ internal sealed partial class Writer : IDisposable
     private readonly SqliteCommand _deleteFts;
     private readonly SqliteCommand _deleteMessage;
     private readonly SqliteCommand _folderByName;
+    private readonly SqliteCommand _folderById;
+    private readonly SqliteCommand _folderKind;
+    private readonly SqliteCommand _sentCopy;
 
     public Writer(SqliteConnection connection, TimeProvider time)
     {
@@ -72,7 +75,7 @@ internal sealed partial class Writer : IDisposable
             INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq) VALUES ($a, $f, $u, $m, $fl, $ms) RETURNING id
             """, "$a", "$f", "$u", "$m", "$fl", "$ms");
         _entryState = Sql.Prepare(connection, """
-            SELECT e.folder_id, e.uid, e.flags, e.message_id, f.special FROM entries e JOIN folders f ON f.id = e.folder_id
+            SELECT e.folder_id, e.uid, e.flags, e.message_id, f.special, e.modseq FROM entries e JOIN folders f ON f.id = e.folder_id
             WHERE e.id = $id AND e.account_id = $a
             """, "$id", "$a");
         _summaryById = Sql.Prepare(connection, "SELECT " + SummaryRows.Columns + SummaryRows.From + "WHERE e.id = $id", "$id");
@@ -94,6 +97,12 @@ internal sealed partial class Writer : IDisposable
             """, "$m");
         _deleteMessage = Sql.Prepare(connection, "DELETE FROM messages WHERE id = $m", "$m");
         _folderByName = Sql.Prepare(connection, "SELECT id FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
+        _folderById = Sql.Prepare(connection, $"SELECT {FolderRows.Columns} FROM folders WHERE id = $id", "$id");
+        _folderKind = Sql.Prepare(connection, "SELECT id, special FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
+        _sentCopy = Sql.Prepare(connection, """
+            SELECT MIN(e.id) FROM messages m JOIN entries e ON e.message_id = m.id
+            WHERE m.message_id_header = $h AND m.sender_id = $a AND e.account_id = $a AND e.folder_id = $f
+            """, "$h", "$a", "$f");
         PrepareIndexStatements();
     }
 
@@ -286,7 +295,7 @@ internal sealed partial class Writer : IDisposable
     {
         using var row = _entryState.With(id, accountId).ExecuteReader();
         return row.Read()
-            ? new EntryState(row.GetInt64(0), row.GetInt64(1), (MessageFlags)row.GetInt64(2), row.GetInt64(3), row.IsDBNull(4) ? null : row.GetString(4))
+            ? new EntryState(row.GetInt64(0), row.GetInt64(1), (MessageFlags)row.GetInt64(2), row.GetInt64(3), row.IsDBNull(4) ? null : row.GetString(4), row.GetInt64(5))
             : null;
     }
 
@@ -304,16 +313,23 @@ internal sealed partial class Writer : IDisposable
             return null;
         }
 
+        ApplyFlags(id, entry, add, remove);
+        return Summary(id);
+    }
+
+    /// <summary>Changes an entry's flags; false (and no new modification sequence) when they stay as they are.</summary>
+    private bool ApplyFlags(long id, EntryState entry, MessageFlags add, MessageFlags remove)
+    {
         var flags = (entry.Flags | add) & ~remove;
         if (flags == entry.Flags)
         {
-            return Summary(id);
+            return false;
         }
 
         int unreadDelta = Unread(flags) - Unread(entry.Flags);
         long modSeq = (long)_updateFolderCounts.With(0, unreadDelta, entry.Folder).ExecuteScalar()!;
         _setEntry.WithAll(entry.Folder, entry.Uid, (long)flags, modSeq, id).ExecuteNonQuery();
-        return Summary(id);
+        return true;
     }
 
     public MoveOutcome? Move(long accountId, long id, string folderName)
@@ -389,7 +405,7 @@ internal sealed partial class Writer : IDisposable
         {
             _begin, _commit, _rollback, _savepoint, _release, _rollbackTo, _findAccountByKey, _allInboxes, _bumpSpecial, _findByClientId, _insertMessage,
             _insertEntry, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
-            _insertExpunged, _deleteEntry, _messageInUse, _deleteFts, _deleteMessage, _folderByName,
+            _insertExpunged, _deleteEntry, _messageInUse, _deleteFts, _deleteMessage, _folderByName, _folderById, _folderKind, _sentCopy,
         })
         {
             field.Dispose();
@@ -399,5 +415,5 @@ internal sealed partial class Writer : IDisposable
         _connection.Dispose();
     }
 
-    private sealed record EntryState(long Folder, long Uid, MessageFlags Flags, long Message, string? Special);
+    private sealed record EntryState(long Folder, long Uid, MessageFlags Flags, long Message, string? Special, long ModSeq);
 }

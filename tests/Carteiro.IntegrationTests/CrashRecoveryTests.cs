@@ -98,7 +98,7 @@ public sealed class CrashRecoveryTests : IDisposable
         await using var first = await ServerProcess.StartAsync(_data, TestContext.Current.CancellationToken);
 
         var (exitCode, output) = await ServerProcess.RunAsync(
-            TimeSpan.FromSeconds(60), "serve", "--data", _data, "--native", $"127.0.0.1:{ServerProcess.FreePort()}", "--http", "none", "--smtp", "none", "--pop3", "none", "--password-iterations", "1000");
+            TimeSpan.FromSeconds(60), "serve", "--data", _data, "--native", $"127.0.0.1:{ServerProcess.FreePort()}", "--http", "none", "--smtp", "none", "--pop3", "none", "--imap", "none", "--password-iterations", "1000");
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("already using the data folder", output, StringComparison.Ordinal);

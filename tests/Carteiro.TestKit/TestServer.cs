@@ -44,6 +44,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>POP3 over implicit TLS.</summary>
     public IPEndPoint Pop3s => Server.Pop3sEndPoint!;
 
+    /// <summary>IMAP (STARTTLS offered).</summary>
+    public IPEndPoint Imap => Server.ImapEndPoint!;
+
+    /// <summary>IMAP over implicit TLS.</summary>
+    public IPEndPoint Imaps => Server.ImapsEndPoint!;
+
     /// <summary>The data folder (deleted on dispose).</summary>
     public string DataPath { get; }
 
@@ -93,6 +99,8 @@ public sealed class TestServer : IAsyncDisposable
             Submissions = new IPEndPoint(IPAddress.Loopback, 0),
             Pop3 = new IPEndPoint(IPAddress.Loopback, 0),
             Pop3s = new IPEndPoint(IPAddress.Loopback, 0),
+            Imap = new IPEndPoint(IPAddress.Loopback, 0),
+            Imaps = new IPEndPoint(IPAddress.Loopback, 0),
             Tls = (certificatePath, keyPath),
             Options = options,
             LogLevel = LogLevel.Warning,

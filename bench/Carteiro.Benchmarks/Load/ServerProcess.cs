@@ -29,7 +29,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { serverDll, "serve", "--data", data, "--native", $"127.0.0.1:{port}", "--http", "none", "--smtp", "none", "--pop3", "none", "--password-iterations", "1000", "--log-level", "Warning" },
+            ArgumentList = { serverDll, "serve", "--data", data, "--native", $"127.0.0.1:{port}", "--http", "none", "--smtp", "none", "--pop3", "none", "--imap", "none", "--password-iterations", "1000", "--log-level", "Warning" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -411,6 +411,110 @@ public sealed class MailService
         return null;
     }
 
+    /// <summary>Renames a folder and those below it; refuses standard folders and taken names.</summary>
+    public async Task<FolderInfo> RenameFolderAsync(Account account, string name, string newName, CancellationToken cancellationToken) =>
+        await _store.RenameFolderAsync(account.Id, name, newName, cancellationToken).ConfigureAwait(false)
+        ?? throw new CarteiroException(ErrorCode.NoSuchFolder, $"no folder named '{name}'");
+
+    /// <summary>Deletes a folder with its mail; refuses standard folders and folders with folders below them.</summary>
+    public async Task DeleteFolderAsync(Account account, string name, CancellationToken cancellationToken)
+    {
+        if (!await _store.DeleteFolderAsync(account.Id, name, cancellationToken).ConfigureAwait(false))
+        {
+            Refuse.With(ErrorCode.NoSuchFolder, $"no folder named '{name}'");
+        }
+    }
+
+    /// <summary>Subscribes to a folder or unsubscribes.</summary>
+    public async Task SetSubscribedAsync(Account account, string name, bool subscribed, CancellationToken cancellationToken)
+    {
+        if (!await _store.SetSubscribedAsync(account.Id, name, subscribed, cancellationToken).ConfigureAwait(false))
+        {
+            Refuse.With(ErrorCode.NoSuchFolder, $"no folder named '{name}'");
+        }
+    }
+
+    /// <summary>What changed in a folder after a modification sequence (from 0: all of it).</summary>
+    public async Task<FolderChanges> ChangesSinceAsync(Account account, string folder, long sinceModSeq, CancellationToken cancellationToken) =>
+        await _store.ChangesSinceAsync(account.Id, folder, sinceModSeq, cancellationToken).ConfigureAwait(false)
+        ?? throw new CarteiroException(ErrorCode.NoSuchFolder, $"no folder named '{folder}'");
+
+    /// <summary>The stored documents of several entries, in the order asked; null where there is no such entry.</summary>
+    public Task<IReadOnlyList<byte[]?>> RawAsync(Account account, IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
+        _store.GetMimesAsync(account.Id, ids, cancellationToken);
+
+    /// <summary>
+    /// Files a whole document a mail program keeps in one of the account's folders (IMAP APPEND:
+    /// drafts, sent copies, mail moved in from elsewhere), as given, and tells the account's sessions.
+    /// </summary>
+    public async Task<AppendOutcome> AppendAsync(Account account, string folder, ReadOnlyMemory<byte> document, MessageFlags flags, DateTimeOffset? date, CancellationToken cancellationToken)
+    {
+        if (document.Length > _options.MaxMessageSize)
+        {
+            Refuse.With(ErrorCode.MessageTooLarge, $"the message is {document.Length} bytes; the limit is {_options.MaxMessageSize}");
+        }
+
+        var described = MimeSubmission.Describe(document, _options.Domain);
+        var message = new AppendedMessage(described.From, described.To, described.Cc, described.Subject, described.Body,
+            described.Attachments, described.MessageIdHeader, date ?? _time.GetUtcNow(), flags, document);
+        var outcome = await _store.AppendAsync(account.Id, FolderNames.Canonical(folder), message, cancellationToken).ConfigureAwait(false)
+            ?? throw new CarteiroException(ErrorCode.NoSuchFolder, $"no folder named '{folder}'");
+        if (!outcome.Duplicate)
+        {
+            _hub.Publish(account.Id, new MailArrived(outcome.Entry));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Files several entries also in another folder, and tells the account's sessions.</summary>
+    public async Task<CopyOutcome> CopyAsync(Account account, IReadOnlyList<long> ids, string folder, CancellationToken cancellationToken)
+    {
+        var outcome = await _store.CopyAsync(account.Id, ids, FolderNames.Canonical(folder), cancellationToken).ConfigureAwait(false);
+        foreach (var copy in outcome.Copies)
+        {
+            _hub.Publish(account.Id, new MailArrived(copy.Entry));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Adds and removes flags on several entries at once, and tells the account's sessions.</summary>
+    public async Task<FlagsOutcome> SetFlagsAsync(Account account, IReadOnlyList<long> ids, MessageFlags add, MessageFlags remove, long? unchangedSince, CancellationToken cancellationToken)
+    {
+        var outcome = await _store.SetFlagsAsync(account.Id, ids, add, remove, unchangedSince, cancellationToken).ConfigureAwait(false);
+        foreach (var changed in outcome.Changed)
+        {
+            _hub.Publish(account.Id, new MessageChanged(changed));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Moves several entries to another folder at once, and tells the account's sessions.</summary>
+    public async Task<IReadOnlyList<MoveOutcome>> MoveAsync(Account account, IReadOnlyList<long> ids, string folder, CancellationToken cancellationToken)
+    {
+        var moves = await _store.MoveAsync(account.Id, ids, FolderNames.Canonical(folder), cancellationToken).ConfigureAwait(false);
+        foreach (var moved in moves)
+        {
+            _hub.Publish(account.Id, new MessageChanged(moved.Entry, moved.FromFolder, moved.FromUid));
+        }
+
+        return moves;
+    }
+
+    /// <summary>Deletes several entries for good at once (IMAP EXPUNGE), and tells the account's sessions.</summary>
+    public async Task<IReadOnlyList<MessageSummary>> PurgeAsync(Account account, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        var removed = await _store.DeleteAsync(account.Id, ids, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in removed)
+        {
+            _hub.Publish(account.Id, new MessageRemoved(entry.Id, entry.Folder, entry.Uid));
+        }
+
+        return removed;
+    }
+
     /// <summary>Account names starting with <paramref name="prefix"/>.</summary>
     public Task<IReadOnlyList<string>> CompleteNamesAsync(string prefix, int limit, CancellationToken cancellationToken) =>
         _store.CompleteNamesAsync(prefix, Math.Clamp(limit, 1, 100), cancellationToken);

@@ -3,6 +3,7 @@ namespace Carteiro.Core.Mailboxes;
 /// <summary>
 /// A folder with its counts and IMAP bookkeeping: UIDs in a folder only ever grow, and
 /// <see cref="UidValidity"/> changes only if UIDs could no longer keep their meaning.
+/// <see cref="Subscribed"/> is the IMAP subscription (LSUB); new folders are subscribed.
 /// </summary>
 public sealed record FolderInfo(
     long Id,
@@ -11,4 +12,5 @@ public sealed record FolderInfo(
     int Unread,
     long UidValidity,
     long UidNext,
-    long HighestModSeq);
+    long HighestModSeq,
+    bool Subscribed = true);

@@ -104,6 +104,63 @@ public static class MimeSubmission
             string.IsNullOrWhiteSpace(message.InReplyTo) ? null : $"<{message.InReplyTo}>");
     }
 
+    /// <summary>What the store keeps beside a filed document (IMAP APPEND), which is kept exactly as given.</summary>
+    /// <param name="From">The sender as lists show it: a local user's name, else the address, else the display name.</param>
+    /// <param name="To">To recipients, likewise.</param>
+    /// <param name="Cc">Cc recipients, likewise.</param>
+    /// <param name="Subject">The decoded subject, one line.</param>
+    /// <param name="Body">The text a reader sees.</param>
+    /// <param name="Attachments">Attachments with their decoded sizes.</param>
+    /// <param name="MessageIdHeader">The Message-ID with angle brackets, or empty when it has none.</param>
+    public sealed record Described(
+        string From,
+        IReadOnlyList<string> To,
+        IReadOnlyList<string> Cc,
+        string Subject,
+        string Body,
+        IReadOnlyList<AttachmentInfo> Attachments,
+        string MessageIdHeader);
+
+    /// <summary>
+    /// Reads the fields the store keeps beside <paramref name="document"/> without changing it. A
+    /// mail program may file anything in its own folders, so nothing is refused: what MimeKit
+    /// cannot make sense of is described as an empty message.
+    /// </summary>
+    public static Described Describe(ReadOnlyMemory<byte> document, string domain)
+    {
+        MimeMessage message;
+        try
+        {
+            using var input = MemoryMarshal.TryGetArray(document, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(document.ToArray(), writable: false);
+            message = MimeMessage.Load(input);
+        }
+        catch (FormatException)
+        {
+            return new Described("", [], [], "", "", [], "");
+        }
+
+        string subject = (message.Subject ?? "").ReplaceLineEndings(" ").Trim();
+        string messageId = string.IsNullOrWhiteSpace(message.MessageId) ? "" : $"<{message.MessageId}>";
+        var from = ShownNames(message.From, domain);
+        return new Described(from.Count > 0 ? from[0] : "", ShownNames(message.To, domain), ShownNames(message.Cc, domain),
+            subject, ReadableText(message), Attachments(message), messageId);
+    }
+
+    // Local users by name, like mail delivered here; everyone else by address.
+    private static List<string> ShownNames(InternetAddressList addresses, string domain)
+    {
+        var names = new List<string>();
+        foreach (var mailbox in addresses.Mailboxes)
+        {
+            names.Add(MailAddresses.TryLocalName(mailbox.Address, domain, out string name) ? name
+                : !string.IsNullOrEmpty(mailbox.Address) ? mailbox.Address : mailbox.Name ?? "");
+        }
+
+        return names;
+    }
+
     private static string ReadableText(MimeMessage message)
     {
         if (message.TextBody is { } text)

@@ -72,11 +72,38 @@ public interface IMailStore : IAsyncDisposable
     /// <summary>Creates a folder; returns the existing one if the name is taken.</summary>
     Task<FolderInfo> CreateFolderAsync(long accountId, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Renames a folder and the folders below it (<c>name/...</c>); keeps its UIDs and UID validity.
+    /// Null when there is no such folder; refuses a standard folder and a name already taken.
+    /// </summary>
+    Task<FolderInfo?> RenameFolderAsync(long accountId, string name, string newName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a folder with its entries (a message goes when no entry refers to it). False when
+    /// there is no such folder; refuses a standard folder and one with folders below it.
+    /// </summary>
+    Task<bool> DeleteFolderAsync(long accountId, string name, CancellationToken cancellationToken);
+
+    /// <summary>Subscribes to a folder or unsubscribes (IMAP LSUB). False when there is no such folder.</summary>
+    Task<bool> SetSubscribedAsync(long accountId, string name, bool subscribed, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What changed in a folder after <paramref name="sinceModSeq"/>, read in one snapshot; null
+    /// when the folder does not exist.
+    /// </summary>
+    Task<FolderChanges?> ChangesSinceAsync(long accountId, string folder, long sinceModSeq, CancellationToken cancellationToken);
+
     /// <summary>One page of a folder, newest first; null when the folder does not exist.</summary>
     Task<MessagePage?> ListAsync(long accountId, ListQuery query, CancellationToken cancellationToken);
 
     /// <summary>Every entry of a folder, oldest first (ascending UID), in few fields; null when the folder does not exist.</summary>
     Task<FolderEntries?> EntriesAsync(long accountId, string folder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The documents of several entries, in the order asked, null where the account has no such
+    /// entry: what a mail door serves for a range of messages, in one read.
+    /// </summary>
+    Task<IReadOnlyList<byte[]?>> GetMimesAsync(long accountId, IReadOnlyList<long> ids, CancellationToken cancellationToken);
 
     /// <summary>Full-text search over subject, body and names, newest first.</summary>
     Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken);
@@ -98,6 +125,33 @@ public interface IMailStore : IAsyncDisposable
 
     /// <summary>Moves an entry to another folder (it gets that folder's next UID); null when not found.</summary>
     Task<MoveOutcome?> MoveAsync(long accountId, long id, string folder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Files a document in one of the account's folders with the given flags; it gets the folder's
+    /// next UID. A document whose Message-ID the account already sent, appended to its Sent folder,
+    /// is not stored again (see <see cref="AppendOutcome.Duplicate"/>). Null when there is no such folder.
+    /// </summary>
+    Task<AppendOutcome?> AppendAsync(long accountId, string folder, AppendedMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Files the entries <paramref name="ids"/> also in <paramref name="folder"/>, in the order
+    /// given, each with its flags and the folder's next UID; the message itself is not copied. Ids
+    /// not found are skipped; refuses a folder that does not exist.
+    /// </summary>
+    Task<CopyOutcome> CopyAsync(long accountId, IReadOnlyList<long> ids, string folder, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds and removes flags on several entries in one transaction. With <paramref name="unchangedSince"/>,
+    /// an entry whose modification sequence is above it is left alone and reported in
+    /// <see cref="FlagsOutcome.Modified"/>. Ids not found are skipped.
+    /// </summary>
+    Task<FlagsOutcome> SetFlagsAsync(long accountId, IReadOnlyList<long> ids, MessageFlags add, MessageFlags remove, long? unchangedSince, CancellationToken cancellationToken);
+
+    /// <summary>Moves several entries to a folder in one transaction, in the order given; ids not found are skipped; refuses a folder that does not exist.</summary>
+    Task<IReadOnlyList<MoveOutcome>> MoveAsync(long accountId, IReadOnlyList<long> ids, string folder, CancellationToken cancellationToken);
+
+    /// <summary>Deletes several entries for good in one transaction; returns those deleted (ids not found are skipped).</summary>
+    Task<IReadOnlyList<MessageSummary>> DeleteAsync(long accountId, IReadOnlyList<long> ids, CancellationToken cancellationToken);
 
     /// <summary>Deletes an entry for good; the message goes when no entry refers to it. Null when not found.</summary>
     Task<MessageSummary?> DeleteAsync(long accountId, long id, CancellationToken cancellationToken);

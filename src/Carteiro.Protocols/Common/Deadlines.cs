@@ -9,13 +9,17 @@ public static class Deadlines
     /// Which deadline has passed at <paramref name="nowTicks"/> (<see cref="Environment.TickCount64"/>):
     /// <c>sign-in-timeout</c>, <c>idle-timeout</c>, or null while neither has.
     /// </summary>
-    public static string? Passed(bool signedIn, long openedAtTicks, long lastReceivedTicks, long nowTicks, CarteiroOptions options)
+    public static string? Passed(bool signedIn, long openedAtTicks, long lastReceivedTicks, long nowTicks, CarteiroOptions options) =>
+        Passed(signedIn, openedAtTicks, lastReceivedTicks, nowTicks, options.SignInTimeout, options.IdleTimeout);
+
+    /// <summary>As above, with a door's own idle timeout (IMAP's is at least 30 minutes, RFC 3501 section 5.4).</summary>
+    public static string? Passed(bool signedIn, long openedAtTicks, long lastReceivedTicks, long nowTicks, TimeSpan signInTimeout, TimeSpan idleTimeout)
     {
-        if (!signedIn && nowTicks - openedAtTicks > (long)options.SignInTimeout.TotalMilliseconds)
+        if (!signedIn && nowTicks - openedAtTicks > (long)signInTimeout.TotalMilliseconds)
         {
             return "sign-in-timeout";
         }
 
-        return nowTicks - lastReceivedTicks > (long)options.IdleTimeout.TotalMilliseconds ? "idle-timeout" : null;
+        return nowTicks - lastReceivedTicks > (long)idleTimeout.TotalMilliseconds ? "idle-timeout" : null;
     }
 }

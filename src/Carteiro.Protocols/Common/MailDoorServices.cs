@@ -1,14 +1,16 @@
 using Carteiro.Core;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Delivery;
+using Carteiro.Core.Live;
 using Microsoft.Extensions.Logging;
 
 namespace Carteiro.Protocols.Common;
 
-/// <summary>What every session of the standard mail doors (SMTP, POP3) needs, made once per server.</summary>
+/// <summary>What every session of the standard mail doors (SMTP, POP3, IMAP) needs, made once per server.</summary>
 public sealed class MailDoorServices(
     AccountService accounts,
     MailService mail,
+    SessionHub hub,
     CarteiroOptions options,
     ConnectionLimiter limiter,
     IdleMonitor monitor,
@@ -27,6 +29,9 @@ public sealed class MailDoorServices(
 
     /// <summary>Mail operations.</summary>
     public MailService Mail { get; } = mail;
+
+    /// <summary>Where signed-in sessions learn of new mail and changes (IMAP IDLE).</summary>
+    public SessionHub Hub { get; } = hub;
 
     /// <summary>Limits and policy.</summary>
     public CarteiroOptions Options { get; } = options;

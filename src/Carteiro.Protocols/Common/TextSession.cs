@@ -24,7 +24,7 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
     private readonly long _openedAt = Environment.TickCount64;
     private PipeReader _input;
     private SslStream? _tls;
-    private TextLine _lines = new(MailDoorServices.MaxCommandLength);
+    private TextLine _lines;
     private long _lastReceived = Environment.TickCount64;
     private volatile string? _closeReason;
     private int _errors;
@@ -37,6 +37,7 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
         Door = door;
         _implicitTls = implicitTls;
         _input = connection.Transport.Input;
+        _lines = new TextLine(MaxLineLength);
         Output = connection.Transport.Output;
         _closing = CancellationTokenSource.CreateLinkedTokenSource(services.Stopping, connection.ConnectionClosed);
         var endpoint = connection.RemoteEndPoint as IPEndPoint;
@@ -86,6 +87,12 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
     /// <summary>The last answer before closing a session that made too many mistakes.</summary>
     protected abstract string TooManyErrorsReply { get; }
 
+    /// <summary>The longest command line taken.</summary>
+    protected virtual int MaxLineLength => MailDoorServices.MaxCommandLength;
+
+    /// <summary>How long a signed-in session may stay silent.</summary>
+    protected virtual TimeSpan IdleTimeout => Services.Options.IdleTimeout;
+
     /// <summary>True while the session takes raw data (a message body) rather than command lines.</summary>
     protected virtual bool ReceivingData => false;
 
@@ -103,6 +110,18 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
     protected virtual void OnTlsStarted()
     {
     }
+
+    /// <summary>
+    /// Called on the session's own loop after <see cref="WakeReader"/>: the one place where news
+    /// from elsewhere (IMAP IDLE) is written while the client sends nothing.
+    /// </summary>
+    protected virtual Task OnWokenAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Makes the session's pending read return at once so that <see cref="OnWokenAsync"/> runs;
+    /// safe from any thread.
+    /// </summary>
+    protected void WakeReader() => Volatile.Read(ref _input).CancelPendingRead();
 
     /// <summary>The last answer when the session ends for <paramref name="reason"/>, if any.</summary>
     protected abstract string? Farewell(string reason);
@@ -223,6 +242,11 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
                 _input.AdvanceTo(buffer.Start, buffer.End);
             }
 
+            if (result.IsCanceled && _closeReason is null)
+            {
+                await OnWokenAsync().ConfigureAwait(false);
+            }
+
             await Output.FlushAsync(token).ConfigureAwait(false);
             if (StartTlsRequested)
             {
@@ -264,7 +288,7 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
         _tls = tls;
         _input = PipeReader.Create(tls, new StreamPipeReaderOptions(leaveOpen: true));
         Output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
-        _lines = new TextLine(MailDoorServices.MaxCommandLength);
+        _lines = new TextLine(MaxLineLength);
         OnTlsStarted();
         return true;
     }
@@ -339,7 +363,7 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
 
     public void CheckDeadlines(long nowTicks)
     {
-        if (Deadlines.Passed(SignedIn, _openedAt, Volatile.Read(ref _lastReceived), nowTicks, Services.Options) is { } passed)
+        if (Deadlines.Passed(SignedIn, _openedAt, Volatile.Read(ref _lastReceived), nowTicks, Services.Options.SignInTimeout, IdleTimeout) is { } passed)
         {
             Close(passed);
         }

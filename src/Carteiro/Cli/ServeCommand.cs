@@ -42,6 +42,15 @@ internal static class ServeCommand
         {
             Description = $"Where POP3 over implicit TLS listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultPop3sPort} when a certificate is given)",
         };
+        var imap = new Option<string>("--imap")
+        {
+            Description = $"Where IMAP listens (STARTTLS with a certificate), HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultImapPort})",
+            DefaultValueFactory = _ => $"127.0.0.1:{ServerSettings.DefaultImapPort}",
+        };
+        var imaps = new Option<string>("--imaps")
+        {
+            Description = $"Where IMAP over implicit TLS listens, HOST:PORT or none (default 127.0.0.1:{ServerSettings.DefaultImapsPort} when a certificate is given)",
+        };
         var tlsCert = new Option<string>("--tls-cert")
         {
             Description = "TLS certificate for the mail doors (PEM file); 'carteiro cert' makes a self-signed one",
@@ -100,7 +109,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a Carteiro server (SQLite store in the data folder)")
         {
-            data, native, http, smtp, submissions, pop3, pop3s, tlsCert, tlsKey, plaintextAuth, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
+            data, native, http, smtp, submissions, pop3, pop3s, imap, imaps, tlsCert, tlsKey, plaintextAuth, registration, broadcast, domain, maxMessage, idle, signIn, maxConnections, logLevel, iterations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -143,9 +152,19 @@ internal static class ServeCommand
                 return Fail(ExitCodes.Usage, $"--pop3s: {error}");
             }
 
-            if ((submissionsEndpoint is not null || pop3sEndpoint is not null) && certificate is null)
+            if (!Endpoints.TryParseListen(parse.GetValue(imap)!, out var imapEndpoint, out error))
             {
-                return Fail(ExitCodes.Usage, "--submissions and --pop3s need a certificate: give --tls-cert and --tls-key (carteiro cert makes a pair)");
+                return Fail(ExitCodes.Usage, $"--imap: {error}");
+            }
+
+            if (!Endpoints.TryParseListen(ImplicitTls(imaps, ServerSettings.DefaultImapsPort), out var imapsEndpoint, out error))
+            {
+                return Fail(ExitCodes.Usage, $"--imaps: {error}");
+            }
+
+            if ((submissionsEndpoint is not null || pop3sEndpoint is not null || imapsEndpoint is not null) && certificate is null)
+            {
+                return Fail(ExitCodes.Usage, "--submissions, --pop3s and --imaps need a certificate: give --tls-cert and --tls-key (carteiro cert makes a pair)");
             }
 
             if (!TryParseSize(parse.GetValue(maxMessage)!, out long maxBytes))
@@ -179,6 +198,8 @@ internal static class ServeCommand
                 Submissions = submissionsEndpoint,
                 Pop3 = pop3Endpoint,
                 Pop3s = pop3sEndpoint,
+                Imap = imapEndpoint,
+                Imaps = imapsEndpoint,
                 Tls = certificate is null ? null : (certificate, key!),
                 Options = options,
                 LogLevel = parse.GetValue(logLevel),
@@ -237,6 +258,8 @@ internal static class ServeCommand
             await output.WriteLineAsync($"  SMTP over TLS    {Describe(server.SubmissionsEndPoint, "implicit TLS")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  POP3             {Describe(server.Pop3EndPoint, settings.Tls is null ? "no TLS" : "STLS")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  POP3 over TLS    {Describe(server.Pop3sEndPoint, "implicit TLS")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  IMAP             {Describe(server.ImapEndPoint, settings.Tls is null ? "no TLS" : "STARTTLS")}").ConfigureAwait(false);
+            await output.WriteLineAsync($"  IMAP over TLS    {Describe(server.ImapsEndPoint, "implicit TLS")}").ConfigureAwait(false);
             await output.WriteLineAsync($"  mail domain      {settings.Options.Domain}").ConfigureAwait(false);
             await output.WriteLineAsync($"  data             {server.DataPath}").ConfigureAwait(false);
             await output.WriteLineAsync($"  registration     {(settings.Options.RegistrationOpen ? "open" : "closed")}").ConfigureAwait(false);

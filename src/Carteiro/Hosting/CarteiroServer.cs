@@ -6,6 +6,7 @@ using Carteiro.Core.Live;
 using Carteiro.Core.Storage;
 using Carteiro.Protocols.Common;
 using Carteiro.Protocols.Native;
+using Carteiro.Protocols.Imap;
 using Carteiro.Protocols.Pop3;
 using Carteiro.Protocols.Smtp;
 using Carteiro.Storage.Sqlite;
@@ -35,6 +36,8 @@ public sealed class CarteiroServer : IAsyncDisposable
     private readonly ListenOptions? _submissions;
     private readonly ListenOptions? _pop3;
     private readonly ListenOptions? _pop3s;
+    private readonly ListenOptions? _imap;
+    private readonly ListenOptions? _imaps;
     private readonly SqliteMailStore _store;
 
     private CarteiroServer(WebApplication app, DataFolder data, SqliteMailStore store, Listeners listeners)
@@ -48,6 +51,8 @@ public sealed class CarteiroServer : IAsyncDisposable
         _submissions = listeners.Submissions;
         _pop3 = listeners.Pop3;
         _pop3s = listeners.Pop3s;
+        _imap = listeners.Imap;
+        _imaps = listeners.Imaps;
     }
 
     /// <summary>Where the native protocol listens (the bound port when 0 was asked for).</summary>
@@ -68,6 +73,12 @@ public sealed class CarteiroServer : IAsyncDisposable
     /// <summary>Where POP3 over implicit TLS listens.</summary>
     public IPEndPoint? Pop3sEndPoint => _pop3s?.IPEndPoint;
 
+    /// <summary>Where IMAP listens.</summary>
+    public IPEndPoint? ImapEndPoint => _imap?.IPEndPoint;
+
+    /// <summary>Where IMAP over implicit TLS listens.</summary>
+    public IPEndPoint? ImapsEndPoint => _imaps?.IPEndPoint;
+
     /// <summary>The data folder.</summary>
     public string DataPath => _data.Path;
 
@@ -82,7 +93,7 @@ public sealed class CarteiroServer : IAsyncDisposable
     {
         // A bad certificate is reported before anything is locked or opened.
         var tls = settings.Tls is var (certificate, key) ? TlsSettings.FromPemFiles(certificate, key) : null;
-        if ((settings.Submissions is not null || settings.Pop3s is not null) && tls is null)
+        if ((settings.Submissions is not null || settings.Pop3s is not null || settings.Imaps is not null) && tls is null)
         {
             throw new InvalidOperationException("implicit TLS listeners need a certificate (--tls-cert and --tls-key)");
         }
@@ -134,6 +145,7 @@ public sealed class CarteiroServer : IAsyncDisposable
             services.AddSingleton(sp => new MailDoorServices(
                 sp.GetRequiredService<AccountService>(),
                 sp.GetRequiredService<MailService>(),
+                sp.GetRequiredService<SessionHub>(),
                 options,
                 sp.GetRequiredService<ConnectionLimiter>(),
                 sp.GetRequiredService<IdleMonitor>(),
@@ -143,6 +155,7 @@ public sealed class CarteiroServer : IAsyncDisposable
             services.AddSingleton<MailListeners>();
             services.AddSingleton<SmtpConnectionHandler>();
             services.AddSingleton<Pop3ConnectionHandler>();
+            services.AddSingleton<ImapConnectionHandler>();
 
             if (settings.Http is not null)
             {
@@ -190,6 +203,8 @@ public sealed class CarteiroServer : IAsyncDisposable
                 ListenMail<SmtpConnectionHandler>(settings.Submissions, true, (h, c, t) => h.HandleAsync(c, t), l => listeners.Submissions = l);
                 ListenMail<Pop3ConnectionHandler>(settings.Pop3, false, (h, c, t) => h.HandleAsync(c, t), l => listeners.Pop3 = l);
                 ListenMail<Pop3ConnectionHandler>(settings.Pop3s, true, (h, c, t) => h.HandleAsync(c, t), l => listeners.Pop3s = l);
+                ListenMail<ImapConnectionHandler>(settings.Imap, false, (h, c, t) => h.HandleAsync(c, t), l => listeners.Imap = l);
+                ListenMail<ImapConnectionHandler>(settings.Imaps, true, (h, c, t) => h.HandleAsync(c, t), l => listeners.Imaps = l);
 
                 // Sends may carry a whole message; RequestLimits sets each request's own cap.
                 kestrel.Limits.MaxRequestBodySize = WebDoor.LargestRequestBody(options);
@@ -218,6 +233,8 @@ public sealed class CarteiroServer : IAsyncDisposable
             Describe(listeners.Submissions, "smtp", MailSecurity.ImplicitTls);
             Describe(listeners.Pop3, "pop3", plain);
             Describe(listeners.Pop3s, "pop3", MailSecurity.ImplicitTls);
+            Describe(listeners.Imap, "imap", plain);
+            Describe(listeners.Imaps, "imap", MailSecurity.ImplicitTls);
             app.Services.GetRequiredService<MailListeners>().Set(mail);
             return new CarteiroServer(app, data, store, listeners);
         }
@@ -266,5 +283,9 @@ public sealed class CarteiroServer : IAsyncDisposable
         public ListenOptions? Pop3 { get; set; }
 
         public ListenOptions? Pop3s { get; set; }
+
+        public ListenOptions? Imap { get; set; }
+
+        public ListenOptions? Imaps { get; set; }
     }
 }

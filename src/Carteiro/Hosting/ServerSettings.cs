@@ -25,6 +25,12 @@ public sealed record ServerSettings
     /// <summary>POP3 over implicit TLS, the default port (995 without root).</summary>
     public const int DefaultPop3sPort = 4995;
 
+    /// <summary>IMAP's default port (143 without root).</summary>
+    public const int DefaultImapPort = 4143;
+
+    /// <summary>IMAP over implicit TLS, the default port (993 without root).</summary>
+    public const int DefaultImapsPort = 4993;
+
     /// <summary>The data folder.</summary>
     public required string DataPath { get; init; }
 
@@ -45,6 +51,12 @@ public sealed record ServerSettings
 
     /// <summary>Where POP3 over implicit TLS listens; null turns it off. Needs <see cref="Tls"/>.</summary>
     public IPEndPoint? Pop3s { get; init; }
+
+    /// <summary>Where IMAP (with STARTTLS when there is a certificate) listens; null turns it off.</summary>
+    public IPEndPoint? Imap { get; init; }
+
+    /// <summary>Where IMAP over implicit TLS listens; null turns it off. Needs <see cref="Tls"/>.</summary>
+    public IPEndPoint? Imaps { get; init; }
 
     /// <summary>The certificate and key (PEM files) for TLS in the mail doors; null: no TLS.</summary>
     public (string CertificatePath, string KeyPath)? Tls { get; init; }

@@ -81,7 +81,7 @@ public sealed class UserCommandTests(CliFixture fixture) : IClassFixture<CliFixt
     public async Task Serve_OnAFolderInUse_IsRefused()
     {
         using var cli = new CliRunner(Server);
-        var result = await cli.RunAsync("serve", "--data", Server.DataPath, "--native", "127.0.0.1:0", "--http", "none", "--smtp", "none", "--pop3", "none");
+        var result = await cli.RunAsync("serve", "--data", Server.DataPath, "--native", "127.0.0.1:0", "--http", "none", "--smtp", "none", "--pop3", "none", "--imap", "none");
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("already using the data folder", result.Error, StringComparison.Ordinal);
     }

@@ -52,7 +52,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         for (int attempt = 1; ; attempt++)
         {
             var native = new IPEndPoint(IPAddress.Loopback, port ?? FreePort());
-            var server = Launch(native, "serve", "--data", dataPath, "--native", native.ToString(), "--http", "none", "--smtp", "none", "--pop3", "none", "--password-iterations", "1000", "--log-level", "Warning");
+            var server = Launch(native, "serve", "--data", dataPath, "--native", native.ToString(), "--http", "none", "--smtp", "none", "--pop3", "none", "--imap", "none", "--password-iterations", "1000", "--log-level", "Warning");
             var exited = server._process.WaitForExitAsync(cancellationToken);
             var first = await Task.WhenAny(server._running.Task, exited).WaitAsync(StartTimeout, cancellationToken);
             if (first == server._running.Task)

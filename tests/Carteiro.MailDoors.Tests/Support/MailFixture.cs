@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Carteiro.Client;
 using Carteiro.Core;
 using Carteiro.TestKit;
+using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
@@ -38,6 +39,23 @@ public class MailFixture : TestServerFixture
     {
         var client = new SmtpClient { Timeout = 15_000, ServerCertificateValidationCallback = TrustsOnlyThisServer };
         var endpoint = security == SecureSocketOptions.SslOnConnect ? Server.Submissions : Server.Smtp;
+        await client.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, security, TestContext.Current.CancellationToken);
+        if (user is not null)
+        {
+            await client.AuthenticateAsync(user, password, TestContext.Current.CancellationToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>
+    /// A MailKit IMAP client connected to the IMAP port (<paramref name="security"/>: None,
+    /// StartTls, or SslOnConnect on the implicit TLS port) and signed in as <paramref name="user"/>.
+    /// </summary>
+    public async Task<ImapClient> ImapAsync(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default)
+    {
+        var client = new ImapClient { Timeout = 15_000, ServerCertificateValidationCallback = TrustsOnlyThisServer };
+        var endpoint = security == SecureSocketOptions.SslOnConnect ? Server.Imaps : Server.Imap;
         await client.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, security, TestContext.Current.CancellationToken);
         if (user is not null)
         {

@@ -1,0 +1,209 @@
+using Carteiro.Core.Mailboxes;
+
+namespace Carteiro.Protocols.Imap;
+
+internal sealed partial class ImapSession
+{
+    // Documents are read and answered this many at a time: memory stays bounded on a large folder
+    // and the client starts receiving before the last one is read.
+    private const int FetchChunk = 256;
+
+    private async Task FetchAsync(string tag, ImapArguments arguments, bool byUid)
+    {
+        var set = SequenceSet.Parse(arguments.RequiredWord("a sequence set"));
+        var request = FetchRequest.Parse(arguments);
+        if (request.ChangedSince is not null || request.Has(FetchRequest.Kind.ModSeq))
+        {
+            _condStore = true;
+        }
+
+        if (byUid)
+        {
+            // Safe here: the client named messages by UID, so renumbering cannot mislead it.
+            await SyncAsync(force: false).ConfigureAwait(false);
+        }
+
+        var selected = _selected!;
+        var indexes = selected.Resolve(set, byUid);
+        if (request.ChangedSince is long since)
+        {
+            indexes.RemoveAll(i => selected[i].ModSeq <= since);
+        }
+
+        if (request.SetsSeen && !selected.ReadOnly)
+        {
+            await MarkSeenAsync(indexes).ConfigureAwait(false);
+        }
+
+        for (int start = 0; start < indexes.Count; start += FetchChunk)
+        {
+            int count = Math.Min(FetchChunk, indexes.Count - start);
+            IReadOnlyList<byte[]?>? documents = null;
+            if (request.NeedsDocument)
+            {
+                var ids = new long[count];
+                for (int k = 0; k < count; k++)
+                {
+                    ids[k] = selected[indexes[start + k]].Id;
+                }
+
+                documents = await Services.Mail.RawAsync(_account!, ids, Closing).ConfigureAwait(false);
+            }
+
+            for (int k = 0; k < count; k++)
+            {
+                WriteFetch(indexes[start + k], request, byUid, documents?[k]);
+            }
+
+            await Output.FlushAsync(Closing).ConfigureAwait(false);
+        }
+
+        Tagged(tag, byUid ? "OK UID FETCH completed" : "OK FETCH completed");
+    }
+
+    // A body fetched without PEEK is read: \Seen is set for all of them at once, before answering,
+    // so the FLAGS in the answer are the new ones.
+    private async Task MarkSeenAsync(List<int> indexes)
+    {
+        var selected = _selected!;
+        var unseen = new List<long>();
+        foreach (int index in indexes)
+        {
+            if ((selected[index].Flags & MessageFlags.Seen) == 0)
+            {
+                unseen.Add(selected[index].Id);
+            }
+        }
+
+        if (unseen.Count == 0)
+        {
+            return;
+        }
+
+        var outcome = await Services.Mail.SetFlagsAsync(_account!, unseen, MessageFlags.Seen, MessageFlags.None, null, Closing).ConfigureAwait(false);
+        foreach (var changed in outcome.Changed)
+        {
+            int index = selected.IndexOfUid(changed.Uid);
+            if (index >= 0 && string.Equals(changed.Folder, selected.Folder, StringComparison.OrdinalIgnoreCase))
+            {
+                selected.Update(index, changed.Flags, changed.ModSeq);
+                _seenByThisFetch.Add(index);
+            }
+        }
+    }
+
+    private readonly HashSet<int> _seenByThisFetch = [];
+
+    private void WriteFetch(int index, FetchRequest request, bool byUid, byte[]? document)
+    {
+        var entry = _selected![index];
+        var output = Output;
+        output.Ascii("* ");
+        output.Number(index + 1);
+        output.Ascii(" FETCH (");
+        bool first = true;
+        void Separate()
+        {
+            if (!first)
+            {
+                output.Byte((byte)' ');
+            }
+
+            first = false;
+        }
+
+        if (byUid && !request.Has(FetchRequest.Kind.Uid))
+        {
+            Separate();
+            output.Ascii("UID ");
+            output.Number(entry.Uid);
+        }
+
+        if (_seenByThisFetch.Remove(index) && !request.Has(FetchRequest.Kind.Flags))
+        {
+            Separate();
+            output.Ascii("FLAGS ");
+            ImapFlags.Write(output, entry.Flags);
+        }
+
+        ImapDocument? parsed = null;
+        foreach (var item in request.Items)
+        {
+            Separate();
+            switch (item.What)
+            {
+                case FetchRequest.Kind.Flags:
+                    output.Ascii("FLAGS ");
+                    ImapFlags.Write(output, entry.Flags);
+                    break;
+                case FetchRequest.Kind.Uid:
+                    output.Ascii("UID ");
+                    output.Number(entry.Uid);
+                    break;
+                case FetchRequest.Kind.InternalDate:
+                    output.Ascii("INTERNALDATE ");
+                    ImapDates.WriteDateTime(output, entry.Date);
+                    break;
+                case FetchRequest.Kind.Size:
+                    output.Ascii("RFC822.SIZE ");
+                    output.Number(document?.Length ?? entry.Size);
+                    break;
+                case FetchRequest.Kind.ModSeq:
+                    output.Ascii("MODSEQ (");
+                    output.Number(entry.ModSeq);
+                    output.Ascii(")");
+                    break;
+                case FetchRequest.Kind.Envelope:
+                    output.Ascii("ENVELOPE ");
+                    ImapEnvelope.Write(output, document ?? []);
+                    break;
+                case FetchRequest.Kind.Body:
+                    output.Ascii("BODY ");
+                    (parsed ??= ImapDocument.Parse(document ?? [])).WriteBodyStructure(output, extended: false);
+                    break;
+                case FetchRequest.Kind.BodyStructure:
+                    output.Ascii("BODYSTRUCTURE ");
+                    (parsed ??= ImapDocument.Parse(document ?? [])).WriteBodyStructure(output, extended: true);
+                    break;
+                case FetchRequest.Kind.Section:
+                    output.Ascii(item.Name);
+                    output.Byte((byte)' ');
+                    WriteSection(item, document ?? [], ref parsed);
+                    break;
+            }
+        }
+
+        if (_condStore && !request.Has(FetchRequest.Kind.ModSeq))
+        {
+            Separate();
+            output.Ascii("MODSEQ (");
+            output.Number(entry.ModSeq);
+            output.Ascii(")");
+        }
+
+        output.Ascii(")\r\n");
+    }
+
+    private void WriteSection(FetchRequest.Item item, byte[] document, ref ImapDocument? parsed)
+    {
+        ReadOnlyMemory<byte> bytes;
+        if (item.Section!.IsWholeMessage)
+        {
+            bytes = document;
+        }
+        else if (!(parsed ??= ImapDocument.Parse(document)).TryGetSection(item.Section, out bytes))
+        {
+            // A part that does not exist reads as empty, as in Dovecot.
+            bytes = ReadOnlyMemory<byte>.Empty;
+        }
+
+        if (item.PartialStart >= 0)
+        {
+            long start = Math.Min(item.PartialStart, bytes.Length);
+            long length = Math.Min(item.PartialLength, bytes.Length - start);
+            bytes = bytes.Slice((int)start, (int)length);
+        }
+
+        Output.Literal(bytes.Span);
+    }
+}
