@@ -11,7 +11,7 @@ public sealed partial class SqliteMailStore
     private const string FolderEntryColumns = "e.id, e.uid, m.size, e.flags, e.modseq, m.date";
 
     private static FolderEntry ReadFolderEntry(SqliteDataReader row) => new(
-        row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), (MessageFlags)row.GetInt64(3), 0, Sql.FromUnixMs(row.GetInt64(5)));
+        row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), (MessageFlags)row.GetInt64(3), row.GetInt64(4), Sql.FromUnixMs(row.GetInt64(5)));
 
     private const string MimeOfEntry = "SELECT m.mime FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id AND e.account_id = $a";
 

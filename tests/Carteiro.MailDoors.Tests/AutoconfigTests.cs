@@ -1,5 +1,7 @@
 using System.Xml.Linq;
 using Carteiro.MailDoors.Tests.Support;
+using MailKit;
+using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -33,7 +35,8 @@ public sealed class AutoconfigTests(MailFixture fixture) : IClassFixture<MailFix
         static (string, int, string) Describe(XElement server) =>
             (server.Attribute("type")!.Value, int.Parse(server.Element("port")!.Value, System.Globalization.CultureInfo.InvariantCulture), server.Element("socketType")!.Value);
         var server = fixture.Server;
-        Assert.Equal([("pop3", server.Pop3s.Port, "SSL"), ("pop3", server.Pop3.Port, "STARTTLS")], provider.Elements("incomingServer").Select(Describe));
+        Assert.Equal([("imap", server.Imaps.Port, "SSL"), ("imap", server.Imap.Port, "STARTTLS"), ("pop3", server.Pop3s.Port, "SSL"), ("pop3", server.Pop3.Port, "STARTTLS")],
+            provider.Elements("incomingServer").Select(Describe));
         Assert.Equal([("smtp", server.Submissions.Port, "SSL"), ("smtp", server.Smtp.Port, "STARTTLS")], provider.Elements("outgoingServer").Select(Describe));
         Assert.All(provider.Elements().Where(e => e.Name.LocalName.EndsWith("Server", StringComparison.Ordinal)), e =>
         {
@@ -58,5 +61,16 @@ public sealed class AutoconfigTests(MailFixture fixture) : IClassFixture<MailFix
         letter.To.Add(MailboxAddress.Parse(fixture.Address(alice)));
         await smtp.SendAsync(letter, Token);
         await smtp.DisconnectAsync(true, Token);
+
+        // The first incoming server it names (IMAP) shows the letter.
+        var incoming = (await ProviderAsync("/.well-known/autoconfig/mail/config-v1.1.xml")).Elements("incomingServer").First();
+        using var imap = new ImapClient { ServerCertificateValidationCallback = (_, c, _, _) => c?.GetCertHashString() == fixture.Server.Certificate.GetCertHashString() };
+        await imap.ConnectAsync(incoming.Element("hostname")!.Value, int.Parse(incoming.Element("port")!.Value, System.Globalization.CultureInfo.InvariantCulture),
+            incoming.Element("socketType")!.Value == "SSL" ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, Token);
+        await imap.AuthenticateAsync(incoming.Element("username")!.Value.Replace("%EMAILLOCALPART%", alice, StringComparison.Ordinal), TestKit.Passwords.Default, Token);
+        await imap.Inbox.OpenAsync(FolderAccess.ReadOnly, Token);
+        var envelope = (await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope, Token)).Single().Envelope;
+        Assert.Equal("configured automatically", envelope!.Subject);
+        await imap.DisconnectAsync(true, Token);
     }
 }

@@ -99,7 +99,7 @@ internal static class ImapBodyStructure
         if (text)
         {
             writer.Byte((byte)' ');
-            writer.Number(content.Count((byte)'\n'));
+            writer.Number(content.Count((byte)'\n') + 1);
         }
         else if (part.IsMessage)
         {

@@ -98,7 +98,7 @@ internal sealed class ImapDocument
                 bytes = _document[part.BodyOffset..part.EndOffset];
                 return true;
             case BodySectionKind.Mime:
-                bytes = _document[part.HeaderOffset..part.BodyOffset];
+                bytes = _document[part.HeaderOffset..(part.BodyOffset - 1)];
                 return true;
             default:
                 // HEADER, HEADER.FIELDS and TEXT after a part number are of a message/rfc822 part's message.

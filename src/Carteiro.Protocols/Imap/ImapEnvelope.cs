@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
-using MimeKit;
-using MimeKit.Utils;
 
 namespace Carteiro.Protocols.Imap;
 
@@ -10,8 +7,8 @@ namespace Carteiro.Protocols.Imap;
 /// Writes the ENVELOPE of a stored message (RFC 3501 section 7.4.2) from its header alone: the
 /// body is never looked at, since <c>FETCH 1:* (FLAGS ENVELOPE)</c> over a whole folder is what
 /// a client does first. Date, subject, In-Reply-To and Message-ID are the header's values as
-/// stored, unfolded (encoded-words stay encoded, as in Dovecot); address lists go through
-/// MimeKit's parser, which is lenient with the broken ones real mail carries.
+/// stored, unfolded (encoded-words stay encoded, as in Dovecot); address lists are
+/// <see cref="EnvelopeAddresses"/>'s.
 /// </summary>
 internal static class ImapEnvelope
 {
@@ -29,8 +26,6 @@ internal static class ImapEnvelope
 
     // Longest unfolded value unfolded on the stack; longer ones rent.
     private const int StackUnfold = 512;
-
-    private static readonly ParserOptions AddressOptions = ParserOptions.Default.Clone();
 
     /// <summary>
     /// Writes the envelope, parenthesised, of the message that starts <paramref name="document"/>
@@ -54,31 +49,35 @@ internal static class ImapEnvelope
             }
         }
 
-        // MimeKit's address parser takes an array; a stored document usually is one.
-        var addresses = new AddressSource(document, reader.BlockLength);
+        var addresses = new EnvelopeAddresses.Source(document, reader.BlockLength);
         try
         {
-            var from = addresses.Parse(starts[From], ends[From]);
-
-            // Sender and Reply-To default to From (RFC 3501 section 7.4.2).
-            var sender = addresses.Parse(starts[Sender], ends[Sender]) ?? from;
-            var replyTo = addresses.Parse(starts[ReplyTo], ends[ReplyTo]) ?? from;
             writer.Byte((byte)'(');
             WriteText(writer, header, starts[Date], ends[Date]);
             writer.Byte((byte)' ');
             WriteText(writer, header, starts[Subject], ends[Subject]);
             writer.Byte((byte)' ');
-            WriteAddresses(writer, from);
+            Addresses(writer, ref addresses, starts[From], ends[From]);
             writer.Byte((byte)' ');
-            WriteAddresses(writer, sender);
+
+            // Sender and Reply-To default to From (RFC 3501 section 7.4.2).
+            if (!EnvelopeAddresses.TryWrite(writer, ref addresses, starts[Sender], ends[Sender]))
+            {
+                Addresses(writer, ref addresses, starts[From], ends[From]);
+            }
+
             writer.Byte((byte)' ');
-            WriteAddresses(writer, replyTo);
+            if (!EnvelopeAddresses.TryWrite(writer, ref addresses, starts[ReplyTo], ends[ReplyTo]))
+            {
+                Addresses(writer, ref addresses, starts[From], ends[From]);
+            }
+
             writer.Byte((byte)' ');
-            WriteAddresses(writer, addresses.Parse(starts[To], ends[To]));
+            Addresses(writer, ref addresses, starts[To], ends[To]);
             writer.Byte((byte)' ');
-            WriteAddresses(writer, addresses.Parse(starts[Cc], ends[Cc]));
+            Addresses(writer, ref addresses, starts[Cc], ends[Cc]);
             writer.Byte((byte)' ');
-            WriteAddresses(writer, addresses.Parse(starts[Bcc], ends[Bcc]));
+            Addresses(writer, ref addresses, starts[Bcc], ends[Bcc]);
             writer.Byte((byte)' ');
             WriteText(writer, header, starts[InReplyTo], ends[InReplyTo]);
             writer.Byte((byte)' ');
@@ -88,6 +87,14 @@ internal static class ImapEnvelope
         finally
         {
             addresses.Dispose();
+        }
+    }
+
+    private static void Addresses(IBufferWriter<byte> writer, ref EnvelopeAddresses.Source addresses, int start, int end)
+    {
+        if (!EnvelopeAddresses.TryWrite(writer, ref addresses, start, end))
+        {
+            writer.Write("NIL"u8);
         }
     }
 
@@ -157,148 +164,6 @@ internal static class ImapEnvelope
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Writes an address list: NIL for none, else a list of (name adl mailbox host), groups opened
-    /// by (NIL NIL name NIL) and closed by (NIL NIL NIL NIL).
-    /// </summary>
-    private static void WriteAddresses(IBufferWriter<byte> writer, InternetAddressList? list)
-    {
-        if (list is null)
-        {
-            writer.Write("NIL"u8);
-            return;
-        }
-
-        writer.Byte((byte)'(');
-        foreach (var address in list)
-        {
-            if (address is GroupAddress group)
-            {
-                writer.Write("(NIL NIL "u8);
-                WritePhrase(writer, group.Name ?? "", nilWhenEmpty: false);
-                writer.Write(" NIL)"u8);
-                WriteMembers(writer, group.Members);
-                writer.Write("(NIL NIL NIL NIL)"u8);
-            }
-            else if (address is MailboxAddress mailbox)
-            {
-                WriteMailbox(writer, mailbox);
-            }
-        }
-
-        writer.Byte((byte)')');
-    }
-
-    /// <summary>A group's members; IMAP has no nested groups, so a group within one gives its mailboxes.</summary>
-    private static void WriteMembers(IBufferWriter<byte> writer, InternetAddressList members)
-    {
-        foreach (var member in members)
-        {
-            if (member is MailboxAddress mailbox)
-            {
-                WriteMailbox(writer, mailbox);
-            }
-            else if (member is GroupAddress group)
-            {
-                WriteMembers(writer, group.Members);
-            }
-        }
-    }
-
-    private static void WriteMailbox(IBufferWriter<byte> writer, MailboxAddress mailbox)
-    {
-        writer.Byte((byte)'(');
-        WritePhrase(writer, mailbox.Name, nilWhenEmpty: true);
-        writer.Byte((byte)' ');
-        if (mailbox.Route.Count == 0)
-        {
-            writer.Write("NIL"u8);
-        }
-        else
-        {
-            // The obsolete source route, as "@a,@b".
-            var route = new StringBuilder();
-            foreach (string domain in mailbox.Route)
-            {
-                route.Append(route.Length > 0 ? ",@" : "@").Append(domain);
-            }
-
-            writer.String(route.ToString());
-        }
-
-        writer.Byte((byte)' ');
-
-        // A host of NIL would read as a group, so a missing part is named, as Dovecot names it
-        // (MailKit's client knows MISSING_DOMAIN and drops it again).
-        writer.String(string.IsNullOrEmpty(mailbox.LocalPart) ? "MISSING_MAILBOX" : mailbox.LocalPart);
-        writer.Byte((byte)' ');
-        writer.String(string.IsNullOrEmpty(mailbox.Domain) ? "MISSING_DOMAIN" : mailbox.Domain);
-        writer.Byte((byte)')');
-    }
-
-    /// <summary>
-    /// Writes a display name. MimeKit hands it over decoded; 7-bit text goes out as it is, and
-    /// anything else as RFC 2047 encoded-words, so a client that has not enabled UTF-8 reads 7-bit
-    /// text it knows how to decode (MailKit decodes names with Rfc2047.DecodePhrase).
-    /// </summary>
-    private static void WritePhrase(IBufferWriter<byte> writer, string? name, bool nilWhenEmpty)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            writer.Write(nilWhenEmpty ? "NIL"u8 : "\"\""u8);
-        }
-        else if (Ascii.IsValid(name))
-        {
-            writer.String(name);
-        }
-        else
-        {
-            writer.String(Rfc2047.EncodePhrase(Encoding.UTF8, name));
-        }
-    }
-
-    /// <summary>The header's bytes as an array for MimeKit: the stored array itself when there is one, else a rented copy.</summary>
-    private struct AddressSource(ReadOnlyMemory<byte> document, int headerLength) : IDisposable
-    {
-        private byte[]? _array;
-        private int _offset;
-        private bool _rented;
-
-        /// <summary>The addresses of the field value at [start, end), or null when absent, empty or unreadable.</summary>
-        public InternetAddressList? Parse(int start, int end)
-        {
-            if (start < 0)
-            {
-                return null;
-            }
-
-            if (_array is null)
-            {
-                if (MemoryMarshal.TryGetArray(document, out ArraySegment<byte> segment) && segment.Array is not null)
-                {
-                    _array = segment.Array;
-                    _offset = segment.Offset;
-                }
-                else
-                {
-                    _array = ArrayPool<byte>.Shared.Rent(Math.Max(headerLength, 1));
-                    _rented = true;
-                    document.Span[..headerLength].CopyTo(_array);
-                }
-            }
-
-            return InternetAddressList.TryParse(AddressOptions, _array, _offset + start, end - start, out var list) && list.Count > 0 ? list : null;
-        }
-
-        public readonly void Dispose()
-        {
-            if (_rented && _array is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_array);
             }
         }
     }

@@ -8,6 +8,9 @@ internal sealed partial class ImapSession
     // and the client starts receiving before the last one is read.
     private const int FetchChunk = 256;
 
+    // Entries this FETCH marked \Seen: their answer carries the new FLAGS even when not asked.
+    private readonly HashSet<int> _seenByThisFetch = [];
+
     private async Task FetchAsync(string tag, ImapArguments arguments, bool byUid)
     {
         var set = SequenceSet.Parse(arguments.RequiredWord("a sequence set"));
@@ -91,8 +94,6 @@ internal sealed partial class ImapSession
             }
         }
     }
-
-    private readonly HashSet<int> _seenByThisFetch = [];
 
     private void WriteFetch(int index, FetchRequest request, bool byUid, byte[]? document)
     {

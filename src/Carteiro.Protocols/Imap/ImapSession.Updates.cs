@@ -27,7 +27,20 @@ internal sealed partial class ImapSession
         }
 
         selected.Stale = false;
-        var changes = await Services.Mail.ChangesSinceAsync(_account!, selected.Folder, selected.KnownModSeq, Closing).ConfigureAwait(false);
+        Core.Storage.FolderChanges changes;
+        try
+        {
+            changes = await Services.Mail.ChangesSinceAsync(_account!, selected.Folder, selected.KnownModSeq, Closing).ConfigureAwait(false);
+        }
+        catch (Core.Errors.CarteiroException gone) when (gone.Code == Core.Errors.ErrorCode.NoSuchFolder)
+        {
+            // Deleted or renamed by another session: there is nothing left to number (RFC 3501 section 7.1.5).
+            _selected = null;
+            Reply("* BYE the selected mailbox was deleted or renamed elsewhere");
+            CloseReason = "mailbox-gone";
+            return;
+        }
+
         var result = selected.Apply(changes);
         foreach (int sequence in result.ExpungedSequenceNumbers)
         {
