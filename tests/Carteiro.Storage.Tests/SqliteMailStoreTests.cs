@@ -165,6 +165,61 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task DeletingAFolder_RemovesTheMessagesOnlyItHeldAndKeepsTheIndexConsistent()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        await SendAsync(Mail(alice, to: ["bob"], body: "filed twice"));
+        var inbox = Assert.Single(await ListAsync(bob));
+        await Store.CreateFolderAsync(bob.Id, "Archive", Ct);
+        await Store.CopyAsync(bob.Id, [inbox.Id], "Archive", Ct);
+        for (int i = 0; i < 6; i++)
+        {
+            await AppendAsync(bob, "Archive", Appended(body: $"capybara{i}"));
+
+            // Some appended messages are indexed before the folder goes, some are still pending.
+            if (i == 2)
+            {
+                Assert.Equal(3, (await Store.SearchAsync(bob.Id, new SearchQuery("capybara*"), Ct)).Count);
+            }
+        }
+
+        Assert.Equal(7, Scalar("SELECT COUNT(*) FROM messages"));
+
+        Assert.True(await Store.DeleteFolderAsync(bob.Id, "Archive", Ct));
+
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM fts_pending WHERE message_id NOT IN (SELECT id FROM messages)"));
+        Assert.Empty(await Store.SearchAsync(bob.Id, new SearchQuery("capybara*"), Ct));
+        await AssertIndexMatchesContentAsync(bob.Id);
+    }
+
+    [Fact]
+    public async Task ChangesSince_ReadsByTheModSeqIndexes()
+    {
+        await AccountAsync("alice");
+
+        // Without them, a client catching up on a large folder scans every entry and every expunge.
+        using var connection = OpenRaw();
+        Assert.Contains("entries_modseq", Plan(connection, "SELECT id FROM entries WHERE folder_id = 1 AND modseq > 100"));
+        Assert.Contains("expunged_modseq", Plan(connection, "SELECT uid FROM expunged WHERE folder_id = 1 AND modseq > 100"));
+    }
+
+    private static string Plan(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var row = command.ExecuteReader();
+        var plan = new System.Text.StringBuilder();
+        while (row.Read())
+        {
+            plan.AppendLine(row.GetString(3));
+        }
+
+        return plan.ToString();
+    }
+
+    [Fact]
     public async Task Database_IsInWalModeWithTheSchemaVersionRecorded()
     {
         await AccountAsync("alice");
