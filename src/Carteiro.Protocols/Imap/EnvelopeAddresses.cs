@@ -224,7 +224,7 @@ internal static class EnvelopeAddresses
 
             mailbox.NameStart = at + 1;
             mailbox.NameEnd = at + close;
-            mailbox.NameIsComment = false;
+            mailbox.NameIsComment = true;
             at += close + 1;
         }
         else

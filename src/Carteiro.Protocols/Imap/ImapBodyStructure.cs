@@ -99,7 +99,7 @@ internal static class ImapBodyStructure
         if (text)
         {
             writer.Byte((byte)' ');
-            writer.Number(content.Count((byte)'\n') + 1);
+            writer.Number(content.Count((byte)'\n'));
         }
         else if (part.IsMessage)
         {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using MimeKit;
 
 namespace Carteiro.Protocols.Imap;
@@ -36,7 +35,10 @@ internal sealed class ImapDocument
     /// </summary>
     public ImapBodyPart Root => _root ??= ReadStructure();
 
-    /// <summary>Takes a stored document; nothing is parsed until it is needed, and nothing ever throws.</summary>
+    /// <summary>
+    /// Takes a stored document: only the header is scanned here, the MIME structure is read when
+    /// first needed, and nothing ever throws.
+    /// </summary>
     public static ImapDocument Parse(ReadOnlyMemory<byte> document) => new(document);
 
     /// <summary>Writes BODY (<paramref name="extended"/> false) or BODYSTRUCTURE (true), parenthesised.</summary>
@@ -98,7 +100,7 @@ internal sealed class ImapDocument
                 bytes = _document[part.BodyOffset..part.EndOffset];
                 return true;
             case BodySectionKind.Mime:
-                bytes = _document[part.HeaderOffset..(part.BodyOffset - 1)];
+                bytes = _document[part.HeaderOffset..part.BodyOffset];
                 return true;
             default:
                 // HEADER, HEADER.FIELDS and TEXT after a part number are of a message/rfc822 part's message.
