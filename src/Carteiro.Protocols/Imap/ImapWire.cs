@@ -96,6 +96,17 @@ internal static class ImapWire
     {
         if (utf8.Length <= LongestQuoted && Quotable(utf8))
         {
+            if (utf8.IndexOfAny((byte)'"', (byte)'\\') < 0)
+            {
+                // The usual case: nothing to escape, one copy.
+                var plain = writer.GetSpan(utf8.Length + 2);
+                plain[0] = (byte)'"';
+                utf8.CopyTo(plain[1..]);
+                plain[utf8.Length + 1] = (byte)'"';
+                writer.Advance(utf8.Length + 2);
+                return;
+            }
+
             var span = writer.GetSpan(utf8.Length * 2 + 2);
             int at = 0;
             span[at++] = (byte)'"';
@@ -165,16 +176,7 @@ internal static class ImapWire
         return true;
     }
 
-    private static bool Quotable(ReadOnlySpan<byte> text)
-    {
-        foreach (byte b in text)
-        {
-            if (b is 0 or (byte)'\r' or (byte)'\n' or > 0x7e)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    // 7-bit, no NUL, CR or LF: vectorised, as envelopes of whole folders go through here.
+    private static bool Quotable(ReadOnlySpan<byte> text) =>
+        text.IndexOfAnyExceptInRange((byte)1, (byte)0x7e) < 0 && text.IndexOfAny((byte)'\r', (byte)'\n') < 0;
 }
