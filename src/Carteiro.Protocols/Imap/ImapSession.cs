@@ -141,7 +141,8 @@ internal sealed partial class ImapSession : TextSession, ISessionSink
 
     private void StartLiteral(long length, bool synchronizing)
     {
-        long limit = CommandName() == "APPEND" ? MaxAppend : MaxOtherLiteral;
+        // Only a signed-in user may hand in a message: before that, no literal is larger than a password.
+        long limit = _account is not null && CommandName() == "APPEND" ? MaxAppend : MaxOtherLiteral;
         string? refusal = null;
         if (_literals.Count >= MaxLiteralsPerCommand)
         {
