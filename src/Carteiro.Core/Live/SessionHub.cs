@@ -11,6 +11,10 @@ namespace Carteiro.Core.Live;
 public sealed class SessionHub
 {
     private readonly ConcurrentDictionary<long, Presence> _online = new();
+
+    // Sessions that hear an account's events without making anyone online (mail programs: an
+    // IMAP client idling in the background all day is not a person at the keyboard).
+    private readonly ConcurrentDictionary<long, ImmutableArray<ISessionSink>> _watchers = new();
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
 
@@ -73,9 +77,49 @@ public sealed class SessionHub
         }
     }
 
+    /// <summary>Adds a session that hears its account's mail events but does not count as online.</summary>
+    public void Watch(ISessionSink session)
+    {
+        lock (_gate)
+        {
+            _watchers[session.AccountId] = _watchers.TryGetValue(session.AccountId, out var list) ? list.Add(session) : [session];
+        }
+    }
+
+    /// <summary>Removes a session added with <see cref="Watch"/>.</summary>
+    public void Unwatch(ISessionSink session)
+    {
+        lock (_gate)
+        {
+            if (_watchers.TryGetValue(session.AccountId, out var list))
+            {
+                var remaining = list.Remove(session);
+                if (remaining.IsEmpty)
+                {
+                    _watchers.TryRemove(session.AccountId, out _);
+                }
+                else
+                {
+                    _watchers[session.AccountId] = remaining;
+                }
+            }
+        }
+    }
+
     /// <summary>Pushes an event to every session of one account, except <paramref name="origin"/> when given.</summary>
     public void Publish(long accountId, ServerEvent serverEvent, ISessionSink? origin = null)
     {
+        if (_watchers.TryGetValue(accountId, out var watchers))
+        {
+            foreach (var watcher in watchers)
+            {
+                if (!ReferenceEquals(watcher, origin))
+                {
+                    watcher.TryPush(serverEvent);
+                }
+            }
+        }
+
         if (_online.TryGetValue(accountId, out var presence))
         {
             foreach (var session in presence.Sessions)

@@ -97,7 +97,7 @@ internal sealed partial class ImapSession
         }
 
         _account = account;
-        Services.Hub.Join(this);
+        Services.Hub.Watch(this);
         _joinedHub = true;
         Tagged(tag, $"OK [CAPABILITY {Capabilities()}] signed in as {account.Name}@{Domain}");
     }

@@ -322,7 +322,7 @@ internal sealed partial class ImapSession : TextSession, ISessionSink
     {
         if (_joinedHub)
         {
-            Services.Hub.Leave(this);
+            Services.Hub.Unwatch(this);
         }
 
         ResetCommand();

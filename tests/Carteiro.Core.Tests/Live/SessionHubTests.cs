@@ -192,4 +192,28 @@ public sealed class SessionHubTests
         Assert.Empty(bob.Events);
         Assert.Equal([serverEvent], carol.Events);
     }
+
+    [Fact]
+    public void Watcher_HearsItsAccountsMail_ButIsNotOnline()
+    {
+        var bob = Bob();
+        _hub.Join(bob);
+        bob.Events.Clear();
+        var mailProgram = Alice();
+
+        _hub.Watch(mailProgram);
+        var arrived = new MessageRemoved(7, "Inbox", 3);
+        _hub.Publish(1, arrived);
+        _hub.Publish(2, new MessageRemoved(8, "Inbox", 4));
+
+        Assert.Equal([arrived], mailProgram.Events);
+        Assert.Empty(bob.Events.OfType<PresenceChanged>());
+        Assert.False(_hub.IsOnline(1));
+        Assert.DoesNotContain(_hub.Online(), u => u.Name == "alice");
+
+        _hub.Unwatch(mailProgram);
+        _hub.Publish(1, new MessageRemoved(9, "Inbox", 5));
+        Assert.Equal([arrived], mailProgram.Events);
+        Assert.Empty(bob.Events.OfType<PresenceChanged>());
+    }
 }
