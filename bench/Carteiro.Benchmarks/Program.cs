@@ -9,6 +9,37 @@ using Carteiro.Benchmarks.Load;
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- first-screen [--url http://127.0.0.1:4481/] [--user bob] [--password P] [--runs 10]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- store [--concurrency 64] [--size 1024] [--duration 10]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- smtp --server 127.0.0.1:4587 --from A --to B [--user U --password P] [--sessions 10] [--size 1024] [--duration 10] [--json FILE]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- imap --server 127.0.0.1:4143 --user U --password P --scenario seed|fetch|search|login|idle
+//     [--folder INBOX] [--count 10000] [--runs 5] [--items "(FLAGS ENVELOPE)"] [--word W] [--connections 10] [--duration 10] [--wakes 200]
+//     [--server-pid PID] [--label NAME] [--json FILE]
+if (args.Length > 0 && args[0] == "imap")
+{
+    var imapOptions = ParseOptions(args[1..]);
+    string Need(string name) => imapOptions.TryGetValue(name, out string? value) ? value : throw new ArgumentException($"imap needs --{name}");
+    int Number(string name, int fallback, int max) =>
+        Math.Clamp(imapOptions.TryGetValue(name, out string? value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback, 0, max);
+    string target = Need("server");
+    int colon = target.LastIndexOf(':');
+    var imapSettings = new Carteiro.Benchmarks.Imap.ImapBench.Settings(
+        target[..colon], int.Parse(target[(colon + 1)..], CultureInfo.InvariantCulture), Need("user"), Need("password"), Need("scenario"),
+        imapOptions.GetValueOrDefault("folder", "INBOX"), imapOptions.GetValueOrDefault("label", target),
+        Count: Number("count", 10_000, 200_000), Window: Number("window", 32, 256), Runs: Math.Max(1, Number("runs", 5, 100)),
+        Items: imapOptions.GetValueOrDefault("items", "(FLAGS ENVELOPE)"), Word: imapOptions.GetValueOrDefault("word", Carteiro.Benchmarks.Imap.ImapCorpus.Needle),
+        Connections: Math.Max(1, Number("connections", 10, 200)), Duration: TimeSpan.FromSeconds(Math.Max(1, Number("duration", 10, 300))),
+        Warmup: TimeSpan.FromSeconds(Number("warmup", 2, 60)), Wakes: Math.Max(1, Number("wakes", 200, 10_000)), WarmupWakes: Number("warmup-wakes", 20, 1000),
+        IdleFolder: imapOptions.GetValueOrDefault("idle-folder", "IdleBench"),
+        ServerPid: imapOptions.TryGetValue("server-pid", out string? pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+        Limit: TimeSpan.FromSeconds(Number("limit", 600, 3600)));
+    var imapResult = await Carteiro.Benchmarks.Imap.ImapBench.RunAsync(imapSettings);
+    Console.WriteLine(Carteiro.Benchmarks.Imap.ImapBench.Describe(imapResult));
+    if (imapOptions.TryGetValue("json", out string? imapJson))
+    {
+        await File.WriteAllTextAsync(imapJson, JsonSerializer.Serialize(imapResult, imapResult.GetType(), new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "smtp")
 {
     var smtpOptions = ParseOptions(args[1..]);
