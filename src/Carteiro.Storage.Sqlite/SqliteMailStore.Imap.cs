@@ -8,12 +8,17 @@ namespace Carteiro.Storage.Sqlite;
 /// <summary>What the IMAP door needs beyond the native protocol: folder upkeep, change tracking, appends and batches.</summary>
 public sealed partial class SqliteMailStore
 {
-    private const string FolderEntryColumns = "e.id, e.uid, m.size, e.flags, e.modseq, m.date";
+    private const string FolderEntryColumns = "e.id, e.uid, e.size, e.flags, e.modseq, e.date";
 
     private static FolderEntry ReadFolderEntry(SqliteDataReader row) => new(
         row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), (MessageFlags)row.GetInt64(3), row.GetInt64(4), Sql.FromUnixMs(row.GetInt64(5)));
 
     private const string MimeOfEntry = "SELECT m.mime FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id AND e.account_id = $a";
+
+    private const string MimesOfEntries = """
+        SELECT j.key, m.mime FROM json_each($ids) j CROSS JOIN entries e ON e.id = j.value CROSS JOIN messages m ON m.id = e.message_id
+        WHERE e.account_id = $a
+        """;
 
     /// <inheritdoc />
     public async Task<FolderInfo?> RenameFolderAsync(long accountId, string name, string newName, CancellationToken cancellationToken)
@@ -42,10 +47,12 @@ public sealed partial class SqliteMailStore
             }
 
             var changed = new List<FolderEntry>();
-            using (var rows = s.Command($"""
-                SELECT {FolderEntryColumns} FROM entries e JOIN messages m ON m.id = e.message_id
-                WHERE e.folder_id = $f AND e.modseq > $since ORDER BY e.uid
-                """, "$f", "$since").With(found.Id, sinceModSeq).ExecuteReader())
+            // From 0 the whole folder is read in UID order straight off its (folder_id, uid) index;
+            // later, the few changed entries come off the modification-sequence index.
+            string sql = sinceModSeq == 0
+                ? $"SELECT {FolderEntryColumns} FROM entries e WHERE e.folder_id = $f AND $since = 0 ORDER BY e.uid"
+                : $"SELECT {FolderEntryColumns} FROM entries e WHERE e.folder_id = $f AND e.modseq > $since ORDER BY e.uid";
+            using (var rows = s.Command(sql, "$f", "$since").With(found.Id, sinceModSeq).ExecuteReader())
             {
                 while (rows.Read())
                 {
@@ -72,12 +79,20 @@ public sealed partial class SqliteMailStore
     public Task<IReadOnlyList<byte[]?>> GetMimesAsync(long accountId, IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<byte[]?>>(r => r.Snapshot(s =>
         {
+            // One statement for the whole batch (a statement per id costs more than the lookup):
+            // the ids go in as a JSON array and come back with their positions. CROSS JOIN keeps
+            // SQLite from walking the entries for each id: each id is one primary-key lookup.
             var mimes = new byte[]?[ids.Count];
-            var command = s.Command(MimeOfEntry, "$id", "$a");
+            var list = new System.Text.StringBuilder(ids.Count * 8).Append('[');
             for (int i = 0; i < ids.Count; i++)
             {
-                using var row = command.With(ids[i], accountId).ExecuteReader();
-                mimes[i] = row.Read() ? (byte[])row.GetValue(0) : null;
+                list.Append(i == 0 ? "" : ",").Append(ids[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            using var rows = s.Command(MimesOfEntries, "$ids", "$a").With(list.Append(']').ToString(), accountId).ExecuteReader();
+            while (rows.Read())
+            {
+                mimes[rows.GetInt32(0)] = (byte[])rows.GetValue(1);
             }
 
             return mimes;

@@ -86,8 +86,7 @@ public sealed partial class SqliteMailStore
         // Callers count the entries themselves: a write between the two reads may change the folder's counts.
         var entries = new List<FolderEntry>(found.Total);
         using var rows = r.Command($"""
-            SELECT {FolderEntryColumns} FROM entries e JOIN messages m ON m.id = e.message_id
-            WHERE e.folder_id = $f ORDER BY e.uid
+            SELECT {FolderEntryColumns} FROM entries e WHERE e.folder_id = $f ORDER BY e.uid
             """, "$f").With(found.Id).ExecuteReader();
         while (rows.Read())
         {

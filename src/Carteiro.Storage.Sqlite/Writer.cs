@@ -72,7 +72,8 @@ internal sealed partial class Writer : IDisposable
             RETURNING id
             """, "$p0", "$p1", "$p2", "$p3", "$p4", "$p5", "$p6", "$p7", "$p8", "$p9", "$p10", "$p11", "$p12", "$p13", "$p14", "$p15", "$p16", "$p17", "$p18");
         _insertEntry = Sql.Prepare(connection, """
-            INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq) VALUES ($a, $f, $u, $m, $fl, $ms) RETURNING id
+            INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq, size, date)
+            SELECT $a, $f, $u, $m, $fl, $ms, size, date FROM messages WHERE id = $m RETURNING id
             """, "$a", "$f", "$u", "$m", "$fl", "$ms");
         _entryState = Sql.Prepare(connection, """
             SELECT e.folder_id, e.uid, e.flags, e.message_id, f.special, e.modseq FROM entries e JOIN folders f ON f.id = e.folder_id

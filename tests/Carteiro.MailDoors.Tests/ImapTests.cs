@@ -389,4 +389,33 @@ public sealed class ImapTests(MailFixture fixture) : IClassFixture<MailFixture>
         var html = await imap.Inbox.GetBodyPartAsync(summary.UniqueId, multipart.BodyParts[1], Token);
         Assert.Equal("<p>html</p>", ((TextPart)html).Text.Trim());
     }
+
+    [Fact]
+    public async Task LargeMessage_AppendedAndFetched_ByteForByte_WholeAndInPart()
+    {
+        var (alice, _) = await InboxWithAsync();
+        var random = new Random(7);
+        var lines = new StringBuilder($"From: {fixture.Address(alice)}\r\nSubject: big\r\n\r\n");
+        while (lines.Length < 1_000_000)
+        {
+            lines.Append(random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture)).Append("\r\n");
+        }
+
+        byte[] document = Encoding.ASCII.GetBytes(lines.ToString());
+        using var imap = await fixture.ImapAsync(alice);
+        using var input = new MemoryStream(document);
+        var uid = await imap.Inbox.AppendAsync(new AppendRequest(await MimeMessage.LoadAsync(input, Token)), Token);
+        await imap.Inbox.OpenAsync(FolderAccess.ReadOnly, Token);
+
+        using var whole = await imap.Inbox.GetStreamAsync(uid!.Value, "", Token);
+        using var copy = new MemoryStream();
+        await whole.CopyToAsync(copy, Token);
+        using var part = await imap.Inbox.GetStreamAsync(uid.Value, "", 500_000, 1000, Token);
+        using var partCopy = new MemoryStream();
+        await part.CopyToAsync(partCopy, Token);
+
+        Assert.Equal(document.Length, copy.Length);
+        Assert.Equal(document, copy.ToArray());
+        Assert.Equal(document.AsSpan(500_000, 1000).ToArray(), partCopy.ToArray());
+    }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Carteiro.Core.Mailboxes;
+using Carteiro.Protocols.Common;
 
 namespace Carteiro.Protocols.Imap;
 
@@ -7,6 +9,9 @@ internal sealed partial class ImapSession
     // Documents are read and answered this many at a time: memory stays bounded on a large folder
     // and the client starts receiving before the last one is read.
     private const int FetchChunk = 256;
+
+    // Answers are gathered up to about this much before they are copied to the pipe.
+    private const int SpillAt = 32 * 1024;
 
     // Entries this FETCH marked \Seen: their answer carries the new FLAGS even when not asked.
     private readonly HashSet<int> _seenByThisFetch = [];
@@ -38,6 +43,7 @@ internal sealed partial class ImapSession
             await MarkSeenAsync(indexes).ConfigureAwait(false);
         }
 
+        using var answers = new PooledBufferWriter(64 * 1024);
         for (int start = 0; start < indexes.Count; start += FetchChunk)
         {
             int count = Math.Min(FetchChunk, indexes.Count - start);
@@ -55,9 +61,14 @@ internal sealed partial class ImapSession
 
             for (int k = 0; k < count; k++)
             {
-                WriteFetch(indexes[start + k], request, byUid, documents?[k]);
+                WriteFetch(answers, indexes[start + k], request, byUid, documents?[k]);
+                if (answers.WrittenCount >= SpillAt)
+                {
+                    Spill(answers);
+                }
             }
 
+            Spill(answers);
             await Output.FlushAsync(Closing).ConfigureAwait(false);
         }
 
@@ -95,10 +106,16 @@ internal sealed partial class ImapSession
         }
     }
 
-    private void WriteFetch(int index, FetchRequest request, bool byUid, byte[]? document)
+    // Copies what is gathered to the connection's pipe in one write.
+    private void Spill(PooledBufferWriter answers)
+    {
+        Output.Write(answers.WrittenSpan);
+        answers.Clear();
+    }
+
+    private void WriteFetch(PooledBufferWriter output, int index, FetchRequest request, bool byUid, byte[]? document)
     {
         var entry = _selected![index];
-        var output = Output;
         output.Ascii("* ");
         output.Number(index + 1);
         output.Ascii(" FETCH (");
@@ -169,7 +186,7 @@ internal sealed partial class ImapSession
                 case FetchRequest.Kind.Section:
                     output.Ascii(item.Name);
                     output.Byte((byte)' ');
-                    WriteSection(item, document ?? [], ref parsed);
+                    WriteSection(output, item, document ?? [], ref parsed);
                     break;
             }
         }
@@ -185,7 +202,7 @@ internal sealed partial class ImapSession
         output.Ascii(")\r\n");
     }
 
-    private void WriteSection(FetchRequest.Item item, byte[] document, ref ImapDocument? parsed)
+    private void WriteSection(PooledBufferWriter output, FetchRequest.Item item, byte[] document, ref ImapDocument? parsed)
     {
         ReadOnlyMemory<byte> bytes;
         if (item.Section!.IsWholeMessage)
@@ -205,6 +222,15 @@ internal sealed partial class ImapSession
             bytes = bytes.Slice((int)start, (int)length);
         }
 
-        Output.Literal(bytes.Span);
+        if (bytes.Length < SpillAt)
+        {
+            output.Literal(bytes.Span);
+            return;
+        }
+
+        // A large body goes to the pipe as it lies, not through the gathering buffer.
+        output.LiteralHeader(bytes.Length);
+        Spill(output);
+        Output.Write(bytes.Span);
     }
 }
