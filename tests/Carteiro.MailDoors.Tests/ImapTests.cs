@@ -359,6 +359,11 @@ public sealed class ImapTests(MailFixture fixture) : IClassFixture<MailFixture>
         await using var bobsDevice = await fixture.NativeAsync(bob);
         Assert.Contains(await bobsDevice.FoldersAsync(Token), f => f.Name == "Projetos ação/2027");
 
+        // Subscriptions (LSUB and LIST (SUBSCRIBED)) are kept.
+        Assert.Contains(await projects.GetSubfoldersAsync(true, Token), f => f.FullName == "Projetos ação/2027");
+        await year.UnsubscribeAsync(Token);
+        Assert.DoesNotContain(await projects.GetSubfoldersAsync(true, Token), f => f.FullName == "Projetos ação/2027");
+
         await year.DeleteAsync(Token);
         Assert.Empty(await projects.GetSubfoldersAsync(false, Token));
         var inboxDelete = await Assert.ThrowsAsync<ImapCommandException>(() => imap.GetFolder(SpecialFolder.Sent)!.DeleteAsync(Token));
