@@ -263,9 +263,9 @@ internal sealed class SearchSubject
                 return _headers;
             }
 
-            if (WithBody)
+            if (_message is not null)
             {
-                return _headers = Message?.Headers ?? [];
+                return _headers = _message.Headers;
             }
 
             try
@@ -336,8 +336,82 @@ internal sealed class SearchSubject
 
     public bool BodyContains(string value)
     {
+        if (_bodyText is null && IsAscii(value) && TryPlainBody(out var plain))
+        {
+            return ContainsIgnoringAsciiCase(plain, value);
+        }
+
         _bodyText ??= BodyText();
         return _bodyText.Contains(value, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // The body as stored when it is already the text a reader sees: one text/plain part, 7-bit or
+    // 8-bit, ASCII or UTF-8. Most mail between people here is that, and it needs no MIME parse.
+    private bool TryPlainBody(out ReadOnlySpan<byte> body)
+    {
+        body = default;
+        var headers = Headers;
+        string? type = headers[MimeKit.HeaderId.ContentType];
+        string? encoding = headers[MimeKit.HeaderId.ContentTransferEncoding];
+        if (type is not null)
+        {
+            if (!MimeKit.ContentType.TryParse(type, out var parsed) || !parsed.IsMimeType("text", "plain")
+                || (parsed.Charset is { } charset && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+        }
+
+        if (encoding is not null && encoding.Trim() is var e && !e.Equals("7bit", StringComparison.OrdinalIgnoreCase) && !e.Equals("8bit", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var document = Document.AsSpan();
+        int end = document.IndexOf("\r\n\r\n"u8);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        body = document[(end + 4)..];
+        return true;
+    }
+
+    private static bool IsAscii(string text) => System.Text.Ascii.IsValid(text);
+
+    // UTF-8 bytes never contain an ASCII byte inside a multi-byte character, so an ASCII needle is
+    // found in them byte for byte.
+    private static bool ContainsIgnoringAsciiCase(ReadOnlySpan<byte> haystack, string needle)
+    {
+        if (needle.Length == 0)
+        {
+            return true;
+        }
+
+        Span<byte> pattern = needle.Length <= 256 ? stackalloc byte[needle.Length] : new byte[needle.Length];
+        System.Text.Encoding.ASCII.GetBytes(needle, pattern);
+        byte lower = (byte)char.ToLowerInvariant(needle[0]);
+        byte upper = (byte)char.ToUpperInvariant(needle[0]);
+        int at = 0;
+        while (at <= haystack.Length - pattern.Length)
+        {
+            int found = haystack[at..].IndexOfAny(lower, upper);
+            if (found < 0 || at + found > haystack.Length - pattern.Length)
+            {
+                return false;
+            }
+
+            at += found;
+            if (System.Text.Ascii.EqualsIgnoreCase(haystack.Slice(at, pattern.Length), pattern))
+            {
+                return true;
+            }
+
+            at++;
+        }
+
+        return false;
     }
 
     // The decoded text of every text part: what a person would call the message's words.
