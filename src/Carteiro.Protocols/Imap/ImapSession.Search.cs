@@ -1,3 +1,6 @@
+using System.Buffers;
+using Carteiro.Protocols.Common;
+
 namespace Carteiro.Protocols.Imap;
 
 internal sealed partial class ImapSession
@@ -43,7 +46,7 @@ internal sealed partial class ImapSession
 
             for (int k = 0; k < count; k++)
             {
-                subject.Reset(selected[start + k], start + k + 1, documents?[k], key.NeedsBody);
+                subject.Reset(selected[start + k], start + k + 1, documents?[k]);
                 if (key.Matches(subject))
                 {
                     found.Add(start + k);
@@ -51,23 +54,26 @@ internal sealed partial class ImapSession
             }
         }
 
-        Output.Ascii("* SEARCH");
+        // Gathered first: a search over a large folder answers with thousands of numbers.
+        using var answer = new PooledBufferWriter(Math.Min(16 + found.Count * 8, 1 << 20));
+        answer.Ascii("* SEARCH");
         long highest = 0;
         foreach (int index in found)
         {
-            Output.Byte((byte)' ');
-            Output.Number(byUid ? selected[index].Uid : index + 1);
+            answer.Byte((byte)' ');
+            answer.Number(byUid ? selected[index].Uid : index + 1);
             highest = Math.Max(highest, selected[index].ModSeq);
         }
 
         if (key.UsesModSeq && found.Count > 0)
         {
-            Output.Ascii(" (MODSEQ ");
-            Output.Number(highest);
-            Output.Ascii(")");
+            answer.Ascii(" (MODSEQ ");
+            answer.Number(highest);
+            answer.Ascii(")");
         }
 
-        Output.Crlf();
+        answer.Crlf();
+        Output.Write(answer.WrittenSpan);
         Tagged(tag, byUid ? "OK UID SEARCH completed" : "OK SEARCH completed");
     }
 

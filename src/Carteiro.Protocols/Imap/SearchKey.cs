@@ -13,9 +13,6 @@ internal abstract record SearchKey
     /// <summary>True when testing needs the message's header or text.</summary>
     public virtual bool NeedsDocument => false;
 
-    /// <summary>True when testing needs the message's body, not only its header.</summary>
-    public virtual bool NeedsBody => false;
-
     /// <summary>True when the criterion is MODSEQ (the answer then ends with the highest one).</summary>
     public virtual bool UsesModSeq => false;
 
@@ -122,8 +119,6 @@ internal abstract record SearchKey
     {
         public override bool NeedsDocument => Keys.Any(k => k.NeedsDocument);
 
-        public override bool NeedsBody => Keys.Any(k => k.NeedsBody);
-
         public override bool UsesModSeq => Keys.Any(k => k.UsesModSeq);
 
         public override bool Matches(SearchSubject subject)
@@ -144,8 +139,6 @@ internal abstract record SearchKey
     {
         public override bool NeedsDocument => Key.NeedsDocument;
 
-        public override bool NeedsBody => Key.NeedsBody;
-
         public override bool UsesModSeq => Key.UsesModSeq;
 
         public override bool Matches(SearchSubject subject) => !Key.Matches(subject);
@@ -154,8 +147,6 @@ internal abstract record SearchKey
     private sealed record Or(SearchKey Left, SearchKey Right) : SearchKey
     {
         public override bool NeedsDocument => Left.NeedsDocument || Right.NeedsDocument;
-
-        public override bool NeedsBody => Left.NeedsBody || Right.NeedsBody;
 
         public override bool UsesModSeq => Left.UsesModSeq || Right.UsesModSeq;
 
@@ -217,8 +208,6 @@ internal abstract record SearchKey
     {
         public override bool NeedsDocument => true;
 
-        public override bool NeedsBody => true;
-
         public override bool Matches(SearchSubject subject) =>
             (WithHeader && subject.AnyHeaderContains(Value)) || subject.BodyContains(Value);
     }
@@ -241,14 +230,11 @@ internal sealed class SearchSubject
 
     private byte[]? Document { get; set; }
 
-    private bool WithBody { get; set; }
-
-    public void Reset(FolderEntry entry, long sequenceNumber, byte[]? document, bool withBody)
+    public void Reset(FolderEntry entry, long sequenceNumber, byte[]? document)
     {
         Entry = entry;
         SequenceNumber = sequenceNumber;
         Document = document;
-        WithBody = withBody;
         _message = null;
         _headers = null;
         _bodyText = null;

@@ -10,7 +10,7 @@ public sealed class SearchSubjectTests
     private static SearchSubject Of(string document)
     {
         var subject = new SearchSubject { Count = 1, LargestUid = 1 };
-        subject.Reset(new FolderEntry(1, 1, document.Length, MessageFlags.None, 1, DateTimeOffset.UnixEpoch), 1, Encoding.UTF8.GetBytes(document), withBody: true);
+        subject.Reset(new FolderEntry(1, 1, document.Length, MessageFlags.None, 1, DateTimeOffset.UnixEpoch), 1, Encoding.UTF8.GetBytes(document));
         return subject;
     }
 
