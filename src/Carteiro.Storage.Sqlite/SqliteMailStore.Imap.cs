@@ -46,6 +46,11 @@ public sealed partial class SqliteMailStore
                 return null;
             }
 
+            if (sinceModSeq == 0 && _numberings.Find(found) is { } kept)
+            {
+                return new FolderChanges(found, kept, []);
+            }
+
             var changed = new List<FolderEntry>();
             // From 0 the whole folder is read in UID order straight off its (folder_id, uid) index;
             // later, the few changed entries come off the modification-sequence index.
@@ -70,6 +75,11 @@ public sealed partial class SqliteMailStore
                 {
                     expunged.Add(rows.GetInt64(0));
                 }
+            }
+
+            if (sinceModSeq == 0)
+            {
+                _numberings.Keep(found, changed);
             }
 
             return new FolderChanges(found, changed, expunged);

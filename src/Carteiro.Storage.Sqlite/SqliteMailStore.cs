@@ -17,6 +17,7 @@ public sealed partial class SqliteMailStore : IMailStore
 {
     private readonly string _path;
     private readonly TimeProvider _time;
+    private readonly FolderNumberings _numberings = new();
     private ReaderPool? _readers;
     private WriteQueue? _queue;
     private Writer? _writer;

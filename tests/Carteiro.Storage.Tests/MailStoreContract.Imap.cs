@@ -68,6 +68,32 @@ public abstract partial class MailStoreContract
     }
 
     [Fact]
+    public async Task ChangesSince_Zero_OfALargeFolderReadAgain_IsAlwaysItsCurrentState()
+    {
+        // Large enough that a store may keep whole-folder reads (mail programs reselect often):
+        // what it answers must still follow every change.
+        var (alice, bob, inbox) = await InboxOfAsync(300);
+        var first = await Store.ChangesSinceAsync(bob.Id, "Inbox", 0, Ct);
+        var again = await Store.ChangesSinceAsync(bob.Id, "Inbox", 0, Ct);
+        Assert.Equal(first!.Changed, again!.Changed);
+        Assert.Equal(300, again.Changed.Count);
+
+        await Store.SetFlagsAsync(bob.Id, inbox[7].Id, MessageFlags.Flagged, MessageFlags.None, Ct);
+        var flagged = await Store.ChangesSinceAsync(bob.Id, "Inbox", 0, Ct);
+        Assert.Equal(MessageFlags.Flagged, flagged!.Changed[7].Flags);
+
+        await Store.DeleteAsync(bob.Id, inbox[0].Id, Ct);
+        var expunged = await Store.ChangesSinceAsync(bob.Id, "Inbox", 0, Ct);
+        Assert.Equal(299, expunged!.Changed.Count);
+        Assert.DoesNotContain(expunged.Changed, e => e.Id == inbox[0].Id);
+
+        await SendAsync(Mail(alice, to: ["bob"]));
+        var arrived = await Store.ChangesSinceAsync(bob.Id, "Inbox", 0, Ct);
+        Assert.Equal(300, arrived!.Changed.Count);
+        Assert.Equal(arrived.Folder.UidNext - 1, arrived.Changed[^1].Uid);
+    }
+
+    [Fact]
     public async Task ChangesSince_AFlagChangeAndAnExpunge_ReturnsJustThose()
     {
         var (_, bob, inbox) = await InboxOfAsync(4);
