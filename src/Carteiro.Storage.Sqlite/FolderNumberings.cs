@@ -16,10 +16,12 @@ internal sealed class FolderNumberings
     // Below this many entries reading the folder costs less than keeping it.
     public const int MinEntries = 256;
 
-    // At most this many folders are kept (~0.5 MB each at 10,000 entries).
-    private const int MaxFolders = 32;
+    // What all kept reads may hold together: 500,000 entries are about 24 MB.
+    private const int MaxEntries = 500_000;
 
     private readonly ConcurrentDictionary<long, Kept> _byFolder = new();
+    private readonly Lock _gate = new();
+    private int _held;
 
     /// <summary>The kept entries of <paramref name="folder"/> if they are of its current state.</summary>
     public IReadOnlyList<FolderEntry>? Find(FolderInfo folder) =>
@@ -30,22 +32,36 @@ internal sealed class FolderNumberings
     /// <summary>Keeps a whole-folder read made in the same snapshot as <paramref name="folder"/>.</summary>
     public void Keep(FolderInfo folder, List<FolderEntry> entries)
     {
-        if (entries.Count < MinEntries)
+        if (entries.Count is < MinEntries or > MaxEntries)
         {
             return;
         }
 
-        if (_byFolder.Count >= MaxFolders && !_byFolder.ContainsKey(folder.Id))
+        var kept = new Kept(folder.UidValidity, folder.HighestModSeq, [.. entries]);
+        lock (_gate)
         {
-            // Any one goes: a folder read again is kept again.
+            if (_byFolder.TryRemove(folder.Id, out var previous))
+            {
+                _held -= previous.Entries.Length;
+            }
+
+            // Over the budget, any other goes: a folder read again is kept again.
             foreach (long id in _byFolder.Keys)
             {
-                _byFolder.TryRemove(id, out _);
-                break;
-            }
-        }
+                if (_held + entries.Count <= MaxEntries)
+                {
+                    break;
+                }
 
-        _byFolder[folder.Id] = new Kept(folder.UidValidity, folder.HighestModSeq, [.. entries]);
+                if (_byFolder.TryRemove(id, out var dropped))
+                {
+                    _held -= dropped.Entries.Length;
+                }
+            }
+
+            _byFolder[folder.Id] = kept;
+            _held += entries.Count;
+        }
     }
 
     private sealed record Kept(long UidValidity, long ModSeq, FolderEntry[] Entries);
