@@ -38,6 +38,7 @@ internal sealed partial class ImapSession
             indexes.RemoveAll(i => selected[i].ModSeq <= since);
         }
 
+        _seenByThisFetch.Clear();
         if (request.SetsSeen && !selected.ReadOnly)
         {
             await MarkSeenAsync(indexes).ConfigureAwait(false);
