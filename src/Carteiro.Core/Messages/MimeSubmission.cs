@@ -44,11 +44,7 @@ public static class MimeSubmission
         MimeMessage message;
         try
         {
-            // Parsed where it lies (a whole message may be tens of megabytes), not from a copy.
-            using var input = MemoryMarshal.TryGetArray(document, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(document.ToArray(), writable: false);
-            message = MimeMessage.Load(input);
+            message = Load(document);
         }
         catch (FormatException error)
         {
@@ -98,7 +94,7 @@ public static class MimeSubmission
             document.Span.CopyTo(bytes.AsSpan(at));
         }
 
-        string subject = (message.Subject ?? "").ReplaceLineEndings(" ").Trim();
+        string subject = OneLine(message.Subject);
         return new Parsed(bytes, $"<{messageId}>", givenId is not null, subject, ReadableText(message), Attachments(message),
             LocalNames(message.To, domain), LocalNames(message.Cc, domain),
             string.IsNullOrWhiteSpace(message.InReplyTo) ? null : $"<{message.InReplyTo}>");
@@ -131,17 +127,14 @@ public static class MimeSubmission
         MimeMessage message;
         try
         {
-            using var input = MemoryMarshal.TryGetArray(document, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(document.ToArray(), writable: false);
-            message = MimeMessage.Load(input);
+            message = Load(document);
         }
         catch (FormatException)
         {
             return new Described("", [], [], "", "", [], "");
         }
 
-        string subject = (message.Subject ?? "").ReplaceLineEndings(" ").Trim();
+        string subject = OneLine(message.Subject);
         string messageId = string.IsNullOrWhiteSpace(message.MessageId) ? "" : $"<{message.MessageId}>";
         var from = ShownNames(message.From, domain);
         return new Described(from.Count > 0 ? from[0] : "", ShownNames(message.To, domain), ShownNames(message.Cc, domain),
@@ -160,6 +153,17 @@ public static class MimeSubmission
 
         return names;
     }
+
+    // Parsed where it lies (a whole message may be tens of megabytes), not from a copy.
+    private static MimeMessage Load(ReadOnlyMemory<byte> document)
+    {
+        using var input = MemoryMarshal.TryGetArray(document, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(document.ToArray(), writable: false);
+        return MimeMessage.Load(input);
+    }
+
+    private static string OneLine(string? subject) => (subject ?? "").ReplaceLineEndings(" ").Trim();
 
     private static string ReadableText(MimeMessage message)
     {

@@ -317,17 +317,7 @@ internal abstract class TextSession : IMonitoredConnection, IAsyncDisposable
     }
 
     // What the client sent, safe to echo in one reply line.
-    protected static string Printable(string text)
-    {
-        const int Most = 100;
-        var clean = new System.Text.StringBuilder(Math.Min(text.Length, Most));
-        foreach (char c in text.AsSpan(0, Math.Min(text.Length, Most)))
-        {
-            clean.Append(c is >= ' ' and <= '~' ? c : '?');
-        }
-
-        return text.Length > Most ? clean.Append("...").ToString() : clean.ToString();
-    }
+    protected static string Printable(string text) => Echo.Printable(text, 100);
 
     /// <summary>The user name in a sign-in: "bob" and "bob@DOMAIN" both name user bob.</summary>
     protected string LocalName(string user) => Core.Accounts.MailAddresses.TryLocalName(user, Domain, out string name) ? name : user;

@@ -40,6 +40,15 @@ internal sealed class FetchRequest
 
     public bool Has(Kind kind) => Items.Exists(i => i.What == kind);
 
+    /// <summary>Asks for <paramref name="kind"/> too (at the end) unless it is asked for already.</summary>
+    public void Ensure(Kind kind)
+    {
+        if (!Has(kind))
+        {
+            Items.Add(new Item(kind));
+        }
+    }
+
     public static FetchRequest Parse(ImapArguments arguments)
     {
         var request = new FetchRequest();
@@ -71,10 +80,7 @@ internal sealed class FetchRequest
                 }
 
                 request.ChangedSince = arguments.Number("the CHANGEDSINCE modification sequence");
-                if (!request.Has(Kind.ModSeq))
-                {
-                    request.Items.Add(new Item(Kind.ModSeq));
-                }
+                request.Ensure(Kind.ModSeq);
             }
         }
 

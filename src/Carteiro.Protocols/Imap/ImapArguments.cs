@@ -240,15 +240,5 @@ internal sealed class ImapArguments(IReadOnlyList<string> lines, IReadOnlyList<R
     }
 
     /// <summary>What the client sent, safe to echo.</summary>
-    public static string Printable(string text)
-    {
-        const int Most = 60;
-        var clean = new StringBuilder(Math.Min(text.Length, Most));
-        foreach (char c in text.AsSpan(0, Math.Min(text.Length, Most)))
-        {
-            clean.Append(c is >= ' ' and <= '~' ? c : '?');
-        }
-
-        return text.Length > Most ? clean.Append("...").ToString() : clean.ToString();
-    }
+    public static string Printable(string text) => Common.Echo.Printable(text, 60);
 }

@@ -25,6 +25,12 @@ internal sealed partial class ImapSession
             _condStore = true;
         }
 
+        if (_condStore)
+        {
+            // Once CONDSTORE is on, every FETCH answer carries MODSEQ (RFC 7162 section 3.1.4).
+            request.Ensure(FetchRequest.Kind.ModSeq);
+        }
+
         if (byUid)
         {
             // Safe here: the client named messages by UID, so renumbering cannot mislead it.
@@ -48,17 +54,8 @@ internal sealed partial class ImapSession
         for (int start = 0; start < indexes.Count; start += FetchChunk)
         {
             int count = Math.Min(FetchChunk, indexes.Count - start);
-            IReadOnlyList<byte[]?>? documents = null;
-            if (request.NeedsDocument)
-            {
-                var ids = new long[count];
-                for (int k = 0; k < count; k++)
-                {
-                    ids[k] = selected[indexes[start + k]].Id;
-                }
-
-                documents = await Services.Mail.RawAsync(_account!, ids, Closing).ConfigureAwait(false);
-            }
+            int first = start;
+            var documents = request.NeedsDocument ? await DocumentsAsync(count, k => indexes[first + k]).ConfigureAwait(false) : null;
 
             for (int k = 0; k < count; k++)
             {
@@ -74,6 +71,18 @@ internal sealed partial class ImapSession
         }
 
         Tagged(tag, byUid ? "OK UID FETCH completed" : "OK FETCH completed");
+    }
+
+    /// <summary>The stored documents of <paramref name="count"/> selected entries, the k-th at index <paramref name="indexAt"/>(k).</summary>
+    private Task<IReadOnlyList<byte[]?>> DocumentsAsync(int count, Func<int, int> indexAt)
+    {
+        var ids = new long[count];
+        for (int k = 0; k < count; k++)
+        {
+            ids[k] = _selected![indexAt(k)].Id;
+        }
+
+        return Services.Mail.RawAsync(_account!, ids, Closing);
     }
 
     // A body fetched without PEEK is read: \Seen is set for all of them at once, before answering,
@@ -190,14 +199,6 @@ internal sealed partial class ImapSession
                     WriteSection(output, item, document ?? [], ref parsed);
                     break;
             }
-        }
-
-        if (_condStore && !request.Has(FetchRequest.Kind.ModSeq))
-        {
-            Separate();
-            output.Ascii("MODSEQ (");
-            output.Number(entry.ModSeq);
-            output.Ascii(")");
         }
 
         output.Ascii(")\r\n");

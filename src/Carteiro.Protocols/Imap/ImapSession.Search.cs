@@ -32,17 +32,8 @@ internal sealed partial class ImapSession
         for (int start = 0; start < selected.Count; start += SearchChunk)
         {
             int count = Math.Min(SearchChunk, selected.Count - start);
-            IReadOnlyList<byte[]?>? documents = null;
-            if (key.NeedsDocument)
-            {
-                var ids = new long[count];
-                for (int k = 0; k < count; k++)
-                {
-                    ids[k] = selected[start + k].Id;
-                }
-
-                documents = await Services.Mail.RawAsync(_account!, ids, Closing).ConfigureAwait(false);
-            }
+            int first = start;
+            var documents = key.NeedsDocument ? await DocumentsAsync(count, k => first + k).ConfigureAwait(false) : null;
 
             for (int k = 0; k < count; k++)
             {
