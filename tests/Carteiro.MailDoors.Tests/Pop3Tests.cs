@@ -27,14 +27,7 @@ public sealed class Pop3Tests(MailFixture fixture) : IClassFixture<MailFixture>
         return (bob, await fixture.NativeAsync(bob));
     }
 
-    private async Task<Pop3Client> Pop3Async(string user, SecureSocketOptions security = SecureSocketOptions.None)
-    {
-        var client = new Pop3Client { Timeout = 15_000, ServerCertificateValidationCallback = (_, c, _, _) => c?.GetCertHashString() == fixture.Server.Certificate.GetCertHashString() };
-        var endpoint = security == SecureSocketOptions.SslOnConnect ? fixture.Server.Pop3s : fixture.Server.Pop3;
-        await client.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, security, Token);
-        await client.AuthenticateAsync(user, Passwords.Default, Token);
-        return client;
-    }
+    private Task<Pop3Client> Pop3Async(string user, SecureSocketOptions security = SecureSocketOptions.None) => fixture.Pop3Async(user, security);
 
     [Fact]
     public async Task MailKit_ListsRetrievesAndDeletes_OldestFirst_DeletingOnlyAtQuit()

@@ -4,6 +4,7 @@ using Carteiro.Client;
 using Carteiro.Core;
 using Carteiro.TestKit;
 using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
@@ -35,27 +36,26 @@ public class MailFixture : TestServerFixture
     /// None, StartTls or SslOnConnect on the implicit TLS port) and, unless told otherwise,
     /// signed in as <paramref name="user"/>.
     /// </summary>
-    public async Task<SmtpClient> SmtpAsync(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default)
-    {
-        var client = new SmtpClient { Timeout = 15_000, ServerCertificateValidationCallback = TrustsOnlyThisServer };
-        var endpoint = security == SecureSocketOptions.SslOnConnect ? Server.Submissions : Server.Smtp;
-        await client.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, security, TestContext.Current.CancellationToken);
-        if (user is not null)
-        {
-            await client.AuthenticateAsync(user, password, TestContext.Current.CancellationToken);
-        }
-
-        return client;
-    }
+    public Task<SmtpClient> SmtpAsync(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default) =>
+        ConnectAsync(new SmtpClient(), security == SecureSocketOptions.SslOnConnect ? Server.Submissions : Server.Smtp, security, user, password);
 
     /// <summary>
     /// A MailKit IMAP client connected to the IMAP port (<paramref name="security"/>: None,
     /// StartTls, or SslOnConnect on the implicit TLS port) and signed in as <paramref name="user"/>.
     /// </summary>
-    public async Task<ImapClient> ImapAsync(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default)
+    public Task<ImapClient> ImapAsync(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default) =>
+        ConnectAsync(new ImapClient(), security == SecureSocketOptions.SslOnConnect ? Server.Imaps : Server.Imap, security, user, password);
+
+    /// <summary>A MailKit POP3 client connected like <see cref="ImapAsync"/>, to the POP3 ports.</summary>
+    public Task<Pop3Client> Pop3Async(string? user, SecureSocketOptions security = SecureSocketOptions.None, string password = Passwords.Default) =>
+        ConnectAsync(new Pop3Client(), security == SecureSocketOptions.SslOnConnect ? Server.Pop3s : Server.Pop3, security, user, password);
+
+    // Any MailKit client: trusting only this server, connected, and signed in unless user is null.
+    private async Task<T> ConnectAsync<T>(T client, System.Net.IPEndPoint endpoint, SecureSocketOptions security, string? user, string password)
+        where T : MailKit.MailService
     {
-        var client = new ImapClient { Timeout = 15_000, ServerCertificateValidationCallback = TrustsOnlyThisServer };
-        var endpoint = security == SecureSocketOptions.SslOnConnect ? Server.Imaps : Server.Imap;
+        client.Timeout = 15_000;
+        client.ServerCertificateValidationCallback = TrustsOnlyThisServer;
         await client.ConnectAsync(endpoint.Address.ToString(), endpoint.Port, security, TestContext.Current.CancellationToken);
         if (user is not null)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Carteiro.Protocols.Imap;
 
@@ -6,13 +5,6 @@ namespace Carteiro.Protocols.Tests.Imap;
 
 public sealed class ImapWireTests
 {
-    private static string Written(Action<IBufferWriter<byte>> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        write(buffer);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     [Theory]
     [InlineData("plain text", "\"plain text\"")]
     [InlineData("say \"hi\"", "\"say \\\"hi\\\"\"")]
@@ -22,20 +14,20 @@ public sealed class ImapWireTests
     [InlineData("two\r\nlines", "{10}\r\ntwo\r\nlines")]
     public void String_IsQuotedWhenItCanBe_ElseALiteral(string text, string expected)
     {
-        Assert.Equal(expected, Written(w => w.String(text)));
-        Assert.Equal(expected, Written(w => w.String(Encoding.UTF8.GetBytes(text))));
+        Assert.Equal(expected, Written.Of(w => w.String(text)));
+        Assert.Equal(expected, Written.Of(w => w.String(Encoding.UTF8.GetBytes(text))));
     }
 
     [Fact]
     public void String_TooLongToQuote_IsALiteral()
     {
         string text = new('a', 2000);
-        Assert.Equal("{2000}\r\n" + text, Written(w => w.String(Encoding.UTF8.GetBytes(text))));
+        Assert.Equal("{2000}\r\n" + text, Written.Of(w => w.String(Encoding.UTF8.GetBytes(text))));
     }
 
     [Fact]
-    public void NString_IsNilForNothing() => Assert.Equal("NIL", Written(w => w.NString(null)));
+    public void NString_IsNilForNothing() => Assert.Equal("NIL", Written.Of(w => w.NString(null)));
 
     [Fact]
-    public void Number_IsDecimal() => Assert.Equal("4294967295", Written(w => w.Number(uint.MaxValue)));
+    public void Number_IsDecimal() => Assert.Equal("4294967295", Written.Of(w => w.Number(uint.MaxValue)));
 }
