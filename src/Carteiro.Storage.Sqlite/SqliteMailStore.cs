@@ -61,12 +61,14 @@ public sealed partial class SqliteMailStore : IMailStore
 
     private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
     {
-        var queue = _queue ?? throw new InvalidOperationException("the store is not initialized");
+        var queue = _queue ?? throw (_disposed ? new ObjectDisposedException(nameof(SqliteMailStore)) : new InvalidOperationException("the store is not initialized"));
         return queue.ExecuteAsync(writer => writer.Guarded(work), cancellationToken);
     }
 
     // Reads run on the caller's thread, but no more of them at once than the machine can use:
     // beyond that, SQLite's mutexes and the handles' reference counts cost more than they give.
+    private bool _disposed;
+
     private readonly SemaphoreSlim _readSlots = new(Math.Max(4, Environment.ProcessorCount * 2));
 
     private Task<T> ReadAsync<T>(Func<Reader, T> work, CancellationToken cancellationToken)
@@ -101,7 +103,7 @@ public sealed partial class SqliteMailStore : IMailStore
 
     private T Read<T>(Func<Reader, T> work)
     {
-        var pool = _readers ?? throw new InvalidOperationException("the store is not initialized");
+        var pool = _readers ?? throw (_disposed ? new ObjectDisposedException(nameof(SqliteMailStore)) : new InvalidOperationException("the store is not initialized"));
         var reader = pool.Rent();
         try
         {
@@ -122,7 +124,10 @@ public sealed partial class SqliteMailStore : IMailStore
         _queue = null;
         _writer = null;
         _readers = null;
-        _readSlots.Dispose();
+        _disposed = true;
+
+        // _readSlots stays undisposed: a read finishing now must still release its slot, and one
+        // waiting for a slot must still get it (and then find the store closed), not wait forever.
         SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
     }

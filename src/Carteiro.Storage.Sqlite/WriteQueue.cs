@@ -19,11 +19,12 @@ internal sealed class WriteQueue : IDisposable
     private static readonly TimeSpan IndexWhenQuietFor = TimeSpan.FromMilliseconds(50);
 
     private readonly ConcurrentQueue<WriteOp> _queue = new();
-    private readonly ManualResetEventSlim _signal = new(false);
+    private readonly WakeSignal _signal = new();
     private readonly SemaphoreSlim _capacity = new(MaxQueued, MaxQueued);
     private readonly Writer _writer;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private int _stopped;
 
     public WriteQueue(Writer writer)
     {
@@ -40,6 +41,15 @@ internal sealed class WriteQueue : IDisposable
         var op = new WriteOp<T>(work);
         _queue.Enqueue(op);
         _signal.Set();
+
+        // Queued just as the writer stopped: nobody will run it, so it fails rather than waits
+        // forever. (Enqueue and the read below are ordered by Enqueue's interlocked operation;
+        // Dispose sets the flag before it takes what is left, so one of the two finds the op.)
+        if (Volatile.Read(ref _stopped) == 1)
+        {
+            FailQueued();
+        }
+
         return await op.Task.ConfigureAwait(false);
     }
 
@@ -48,9 +58,7 @@ internal sealed class WriteQueue : IDisposable
         var batch = new List<WriteOp>(MaxBatch);
         while (true)
         {
-            bool woken = _signal.Wait(_writer.PendingIndexHint > 0 ? IndexWhenQuietFor : Timeout.InfiniteTimeSpan);
-            _signal.Reset();
-            if (!woken)
+            if (!_signal.Wait(_writer.PendingIndexHint > 0 ? IndexWhenQuietFor : Timeout.InfiniteTimeSpan))
             {
                 IndexPendingChunk();
                 continue;
@@ -146,8 +154,21 @@ internal sealed class WriteQueue : IDisposable
         _stopping = true;
         _signal.Set();
         _thread.Join();
-        _signal.Dispose();
-        _capacity.Dispose();
+        Interlocked.Exchange(ref _stopped, 1);
+        FailQueued();
+
+        // The semaphore is not disposed: a caller still waiting for room must wake (and then fail
+        // above), not wait on a disposed semaphore forever.
+    }
+
+    // Fails what was queued after the writer's last look (and frees its room in the queue).
+    private void FailQueued()
+    {
+        while (_queue.TryDequeue(out var op))
+        {
+            op.Fail(new ObjectDisposedException(nameof(WriteQueue), "the store is closed"));
+            _capacity.Release();
+        }
     }
 }
 

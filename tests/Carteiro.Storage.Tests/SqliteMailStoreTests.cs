@@ -230,4 +230,35 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)command.ExecuteScalar());
     }
+
+    [Fact]
+    public async Task ClosingWhileWritesKeepComing_EveryWriteEnds_CommittedOrRefusedAsClosed()
+    {
+        var alice = await AccountAsync("alice");
+        await AccountAsync("bob");
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            int committed = 0;
+            while (true)
+            {
+                try
+                {
+                    await Store.DeliverAsync(Mail(alice, ["bob"]), Ct);
+                    committed++;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return committed;
+                }
+            }
+        }, Ct)).ToList();
+        await Task.Delay(200, Ct);
+
+        await Store.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // Every write ends: none is left waiting on a writer that has stopped.
+        int[] counts = await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.True(counts.Sum() > 0, "nothing was committed before the close");
+    }
 }
