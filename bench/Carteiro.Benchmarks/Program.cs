@@ -9,9 +9,9 @@ using Carteiro.Benchmarks.Load;
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- first-screen [--url http://127.0.0.1:4481/] [--user bob] [--password P] [--runs 10]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- store [--concurrency 64] [--size 1024] [--duration 10]
 // dotnet run -c Release --project bench/Carteiro.Benchmarks -- smtp --server 127.0.0.1:4587 --from A --to B [--user U --password P] [--sessions 10] [--size 1024] [--duration 10] [--json FILE]
-// dotnet run -c Release --project bench/Carteiro.Benchmarks -- imap --server 127.0.0.1:4143 --user U --password P --scenario seed|fetch|search|login|idle
-//     [--folder INBOX] [--count 10000] [--runs 5] [--items "(FLAGS ENVELOPE)"] [--word W] [--connections 10] [--duration 10] [--wakes 200]
-//     [--server-pid PID] [--label NAME] [--json FILE]
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- imap --server 127.0.0.1:4143 --user U --password P --scenario seed|maildir|fetch|search|login|idle
+//     [--folder INBOX] [--count 10000] [--seed-connections 1] [--maildir DIR] [--runs 5] [--items "(FLAGS ENVELOPE)"] [--word W] [--connections 10]
+//     [--duration 10] [--wakes 200] [--server-pid PID] [--label NAME] [--json FILE]
 if (args.Length > 0 && args[0] == "imap")
 {
     var imapOptions = ParseOptions(args[1..]);
@@ -29,7 +29,8 @@ if (args.Length > 0 && args[0] == "imap")
         Warmup: TimeSpan.FromSeconds(Number("warmup", 2, 60)), Wakes: Math.Max(1, Number("wakes", 200, 10_000)), WarmupWakes: Number("warmup-wakes", 20, 1000),
         IdleFolder: imapOptions.GetValueOrDefault("idle-folder", "IdleBench"),
         ServerPid: imapOptions.TryGetValue("server-pid", out string? pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
-        Limit: TimeSpan.FromSeconds(Number("limit", 600, 3600)));
+        Limit: TimeSpan.FromSeconds(Number("limit", 600, 3600)), Maildir: imapOptions.GetValueOrDefault("maildir"),
+        SeedConnections: Math.Max(1, Number("seed-connections", 1, 64)));
     var imapResult = await Carteiro.Benchmarks.Imap.ImapBench.RunAsync(imapSettings);
     Console.WriteLine(Carteiro.Benchmarks.Imap.ImapBench.Describe(imapResult));
     if (imapOptions.TryGetValue("json", out string? imapJson))
@@ -38,6 +39,21 @@ if (args.Length > 0 && args[0] == "imap")
     }
 
     return 0;
+}
+
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- fanout|push-rate|idle-connections --server HOST:PORT --protocol native|irc|imap [...] [--json FILE]
+//     (options in bench/Carteiro.Benchmarks/Live/LiveCommand.cs; side by side with ngircd and Dovecot: bench/peers/live-vs-ngircd)
+if (args.Length > 0 && Carteiro.Benchmarks.Live.LiveCommand.Handles(args[0]))
+{
+    return await Carteiro.Benchmarks.Live.LiveCommand.RunAsync(args[0], args[1..]);
+}
+
+// dotnet run -c Release --project bench/Carteiro.Benchmarks -- big-store --data DIR [--messages 1000000] [--runs 3] [--repeat 20] [--cold true]
+//     [--server-cwd DIR] [--root-start true] [--json FILE]
+//     (a folder filled by seed; start-up, inbox pages and search on a real server; the whole chain: bench/peers/big-store)
+if (args.Length > 0 && args[0] == "big-store")
+{
+    return await Carteiro.Benchmarks.BigStore.BigStoreCommand.RunAsync(ParseOptions(args[1..]));
 }
 
 if (args.Length > 0 && args[0] == "smtp")

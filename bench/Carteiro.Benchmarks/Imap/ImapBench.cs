@@ -7,7 +7,9 @@ namespace Carteiro.Benchmarks.Imap;
 /// <summary>
 /// IMAP scenarios for any IMAP4rev1 server (Carteiro's door, Dovecot), on raw sockets:
 /// <list type="bullet">
-/// <item><c>seed</c>: APPENDs <see cref="Settings.Count"/> messages of <see cref="ImapCorpus"/> into a folder, pipelined with LITERAL+ when offered;</item>
+/// <item><c>seed</c>: APPENDs <see cref="Settings.Count"/> messages of <see cref="ImapCorpus"/> into a folder, pipelined with LITERAL+ when offered,
+/// over <see cref="Settings.SeedConnections"/> connections;</item>
+/// <item><c>maildir</c>: writes the same messages as Maildir files straight into a folder (<see cref="ImapMaildir"/>; no server involved);</item>
 /// <item><c>fetch</c>: <c>FETCH 1:* (FLAGS ENVELOPE)</c> on the whole folder, each run in a fresh session (SELECT timed apart);</item>
 /// <item><c>search</c>: <c>UID SEARCH TEXT "word"</c>, each run in a fresh session;</item>
 /// <item><c>login</c>: connect, LOGIN, LOGOUT, over N parallel connections for D seconds;</item>
@@ -20,9 +22,11 @@ internal static class ImapBench
     public sealed record Settings(
         string Host, int Port, string User, string Password, string Scenario, string Folder, string Label,
         int Count, int Window, int Runs, string Items, string Word, int Connections, TimeSpan Duration, TimeSpan Warmup,
-        int Wakes, int WarmupWakes, string IdleFolder, int? ServerPid, TimeSpan Limit);
+        int Wakes, int WarmupWakes, string IdleFolder, int? ServerPid, TimeSpan Limit, string? Maildir = null, int SeedConnections = 1);
 
-    public sealed record SeedResult(string Server, string Scenario, int Appended, int FolderMessages, long Bytes, double Seconds, double PerSecond, bool LiteralPlus, int Window, double? ServerCpuMs);
+    public sealed record SeedResult(
+        string Server, string Scenario, int Appended, int FolderMessages, long Bytes, double Seconds, double PerSecond, bool LiteralPlus, int Window, double? ServerCpuMs,
+        int Connections);
 
     public sealed record CommandRun(double SelectMs, double CommandMs, int Responses, long Bytes, double? SelectServerCpuMs, double? ServerCpuMs);
 
@@ -44,20 +48,23 @@ internal static class ImapBench
         return settings.Scenario switch
         {
             "seed" => await SeedAsync(settings, limit.Token).ConfigureAwait(false),
+            "maildir" => ImapMaildir.Write(settings),
             "fetch" => await TimedCommandAsync(settings, $"FETCH 1:* {settings.Items}", limit.Token).ConfigureAwait(false),
             "search" => await TimedCommandAsync(settings, $"UID SEARCH TEXT {ImapConnection.Quote(settings.Word)}", limit.Token).ConfigureAwait(false),
             "login" => await LoginAsync(settings, limit.Token).ConfigureAwait(false),
             "idle" => await IdleAsync(settings, limit.Token).ConfigureAwait(false),
-            _ => throw new ArgumentException($"unknown scenario '{settings.Scenario}': seed, fetch, search, login or idle"),
+            _ => throw new ArgumentException($"unknown scenario '{settings.Scenario}': seed, maildir, fetch, search, login or idle"),
         };
     }
 
     /// <summary>A line for the console.</summary>
     public static string Describe(object result) => result switch
     {
+        SeedResult { Scenario: "maildir" } s => Invariant($"imap maildir {s.Server}: {s.Appended:N0} messages ({s.Bytes / 1024.0 / 1024:F1} MiB) ")
+            + Invariant($"written as Maildir files in {s.Seconds:F1} s, {s.PerSecond:N0}/s"),
         SeedResult s => Invariant($"imap seed {s.Server}: {s.Appended:N0} messages ({s.Bytes / 1024.0 / 1024:F1} MiB) appended in {s.Seconds:F1} s, {s.PerSecond:N0}/s ")
-            + (s.LiteralPlus ? Invariant($"(LITERAL+, {s.Window} in flight)") : "(synchronizing literals)")
-            + Invariant($"; folder holds {s.FolderMessages:N0}{Cpu(s.ServerCpuMs, "ms server CPU")}"),
+            + (s.LiteralPlus ? Invariant($"(LITERAL+, {s.Window} in flight") : "(synchronizing literals")
+            + Invariant($" on each of {s.Connections} connections); folder holds {s.FolderMessages:N0}{Cpu(s.ServerCpuMs, "ms server CPU")}"),
         CommandResult c => Invariant($"imap {c.Scenario} {c.Server}: {c.Command} on {c.Messages:N0} messages: median {c.MedianMs:F1} ms ")
             + Invariant($"(min {c.MinMs:F1}, max {c.MaxMs:F1}, first {c.First.CommandMs:F1}) over {c.Runs.Count} runs, {c.MessagesPerSecond:N0} messages/s, ")
             + Invariant($"{c.Responses:N0} responses, {c.Bytes:N0} B; SELECT median {c.MedianSelectMs:F1} ms{Cpu(c.MedianServerCpuMs, "ms server CPU for the command")}"),
@@ -106,13 +113,68 @@ internal static class ImapBench
 
         await CreateFolderAsync(connection, settings.Folder, cancellationToken).ConfigureAwait(false);
 
+        // The other connections sign in before the clock starts; each takes the next message
+        // number when it has room, so the folder fills in about corpus order.
+        var others = new List<ImapConnection>();
+        try
+        {
+            for (int i = 1; i < Math.Max(1, settings.SeedConnections); i++)
+            {
+                var other = await SignInAsync(settings, cancellationToken).ConfigureAwait(false);
+                others.Add(other);
+                if (other.Capabilities.Length == 0)
+                {
+                    await other.RefreshCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            int next = -1;
+            long bytes = 0;
+            var cpuBefore = ProcessTreeCpu.Take(settings.ServerPid);
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(others.Prepend(connection).Select(c => Task.Run(async () =>
+            {
+                long sent = await AppendAllAsync(c, settings, () => Interlocked.Increment(ref next), cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref bytes, sent);
+            }, cancellationToken))).ConfigureAwait(false);
+            double seconds = clock.Elapsed.TotalSeconds;
+            var cpuAfter = ProcessTreeCpu.Take(settings.ServerPid);
+            int messages = -1;
+            await connection.MustAsync($"STATUS {ImapConnection.Quote(settings.Folder)} (MESSAGES)", cancellationToken, line =>
+            {
+                int at = line.IndexOf("(MESSAGES ", StringComparison.OrdinalIgnoreCase);
+                if (at >= 0)
+                {
+                    messages = int.Parse(line.AsSpan(at + "(MESSAGES ".Length).TrimEnd(')'), NumberStyles.None, CultureInfo.InvariantCulture);
+                }
+            }).ConfigureAwait(false);
+            foreach (var other in others)
+            {
+                await other.LogoutAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await connection.LogoutAsync(cancellationToken).ConfigureAwait(false);
+            int window = connection.HasLiteralPlus ? Math.Max(1, settings.Window) : 1;
+            return new SeedResult(settings.Label, "seed", settings.Count, messages, bytes, seconds, settings.Count / seconds, connection.HasLiteralPlus, window,
+                ProcessTreeCpu.Between(cpuBefore, cpuAfter), others.Count + 1);
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await other.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    // APPENDs on one connection the messages whose numbers take() hands out (until one is past Count), Window in flight; the bytes sent.
+    private static async Task<long> AppendAllAsync(ImapConnection connection, Settings settings, Func<int> take, CancellationToken cancellationToken)
+    {
         // Without LITERAL+ each APPEND waits for "+": one at a time.
         int window = connection.HasLiteralPlus ? Math.Max(1, settings.Window) : 1;
         var inFlight = new Queue<string>();
         long bytes = 0;
-        double? cpuBefore = ProcessTreeCpu.Milliseconds(settings.ServerPid);
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < settings.Count; i++)
+        for (int i = take(); i < settings.Count; i = take())
         {
             while (inFlight.Count >= window)
             {
@@ -129,20 +191,7 @@ internal static class ImapBench
             await ExpectOkAsync(connection, inFlight.Dequeue(), cancellationToken).ConfigureAwait(false);
         }
 
-        double seconds = clock.Elapsed.TotalSeconds;
-        double? cpuAfter = ProcessTreeCpu.Milliseconds(settings.ServerPid);
-        int messages = -1;
-        await connection.MustAsync($"STATUS {ImapConnection.Quote(settings.Folder)} (MESSAGES)", cancellationToken, line =>
-        {
-            int at = line.IndexOf("(MESSAGES ", StringComparison.OrdinalIgnoreCase);
-            if (at >= 0)
-            {
-                messages = int.Parse(line.AsSpan(at + "(MESSAGES ".Length).TrimEnd(')'), NumberStyles.None, CultureInfo.InvariantCulture);
-            }
-        }).ConfigureAwait(false);
-        await connection.LogoutAsync(cancellationToken).ConfigureAwait(false);
-        return new SeedResult(settings.Label, "seed", settings.Count, messages, bytes, seconds, settings.Count / seconds, connection.HasLiteralPlus, window,
-            cpuAfter - cpuBefore);
+        return bytes;
     }
 
     private static async Task ExpectOkAsync(ImapConnection connection, string tag, CancellationToken cancellationToken)
@@ -163,12 +212,12 @@ internal static class ImapBench
         for (int run = 0; run <= settings.Runs; run++)
         {
             await using var connection = await SignInAsync(settings, cancellationToken).ConfigureAwait(false);
-            double? cpuBefore = ProcessTreeCpu.Milliseconds(settings.ServerPid);
+            var cpuBefore = ProcessTreeCpu.Take(settings.ServerPid);
             long started = Stopwatch.GetTimestamp();
             messages = await connection.SelectAsync(settings.Folder, cancellationToken).ConfigureAwait(false);
             double selectMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             long selectBytes = connection.BytesReceived;
-            double? cpuSelected = ProcessTreeCpu.Milliseconds(settings.ServerPid);
+            var cpuSelected = ProcessTreeCpu.Take(settings.ServerPid);
             int responses = 0;
             started = Stopwatch.GetTimestamp();
             await connection.MustAsync(command, cancellationToken, line =>
@@ -184,8 +233,8 @@ internal static class ImapBench
                 }
             }).ConfigureAwait(false);
             double commandMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            double? cpuAfter = ProcessTreeCpu.Milliseconds(settings.ServerPid);
-            runs.Add(new CommandRun(selectMs, commandMs, responses, connection.BytesReceived - selectBytes, cpuSelected - cpuBefore, cpuAfter - cpuSelected));
+            var cpuAfter = ProcessTreeCpu.Take(settings.ServerPid);
+            runs.Add(new CommandRun(selectMs, commandMs, responses, connection.BytesReceived - selectBytes, ProcessTreeCpu.Between(cpuBefore, cpuSelected), ProcessTreeCpu.Between(cpuSelected, cpuAfter)));
             await connection.LogoutAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -265,15 +314,15 @@ internal static class ImapBench
 
         // Server CPU over the measured window only.
         await Task.Delay(settings.Warmup, cancellationToken).ConfigureAwait(false);
-        double? cpuBefore = ProcessTreeCpu.Milliseconds(settings.ServerPid);
+        var cpuBefore = ProcessTreeCpu.Take(settings.ServerPid);
         await Task.Delay(settings.Duration, cancellationToken).ConfigureAwait(false);
-        double? cpuAfter = ProcessTreeCpu.Milliseconds(settings.ServerPid);
+        var cpuAfter = ProcessTreeCpu.Take(settings.ServerPid);
         long inWindow = Interlocked.Read(ref completed);
         await Task.WhenAll(workers).ConfigureAwait(false);
         var percentiles = Percentiles.Of(latencies);
         double seconds = settings.Duration.TotalSeconds;
         return new LoginResult(settings.Label, "login", settings.Connections, seconds, completed, failed, completed / seconds,
-            percentiles.P50, percentiles.P90, percentiles.P99, cpuAfter - cpuBefore is double cpu && inWindow > 0 ? cpu * 1000 / inWindow : null);
+            percentiles.P50, percentiles.P90, percentiles.P99, ProcessTreeCpu.Between(cpuBefore, cpuAfter) is double cpu && inWindow > 0 ? cpu * 1000 / inWindow : null);
     }
 
     // One connection idles on a folder; another appends to it, one message at a time. Measured:

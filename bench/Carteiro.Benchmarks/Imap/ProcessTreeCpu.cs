@@ -12,8 +12,63 @@ internal static class ProcessTreeCpu
 {
     private static readonly double TickMilliseconds = 1000.0 / 100; // USER_HZ is 100 on Linux.
 
+    /// <summary>
+    /// The tree's use at one moment, process by process and thread by thread: a thread that ends
+    /// between two samples takes its whole run time out of a plain total (.NET retires idle pool
+    /// threads, so a total could even go down), but only its last moments out of a thread-by-thread
+    /// difference.
+    /// </summary>
+    public sealed class Sample
+    {
+        /// <summary>Process id → thread id → nanoseconds run.</summary>
+        internal Dictionary<int, Dictionary<int, long>> Processes { get; } = [];
+
+        internal long ChildTicks { get; set; }
+
+        /// <summary>Milliseconds of CPU the live threads and the exited children had used.</summary>
+        public double Milliseconds => Processes.Values.Sum(threads => threads.Values.Sum()) / 1e6 + ChildTicks * TickMilliseconds;
+    }
+
     /// <summary>Milliseconds of CPU used so far by <paramref name="root"/> and its descendants.</summary>
-    public static double? Milliseconds(int? root)
+    public static double? Milliseconds(int? root) => Take(root)?.Milliseconds;
+
+    /// <summary>
+    /// Milliseconds of CPU the tree used from <paramref name="before"/> to <paramref name="after"/>:
+    /// each thread's growth (all of it for a thread new since), plus what children that exited in
+    /// between had used (their whole life comes back in their parent's children ticks, so what they
+    /// had used before is taken off).
+    /// </summary>
+    public static double? Between(Sample? before, Sample? after)
+    {
+        if (before is null || after is null)
+        {
+            return null;
+        }
+
+        long nanoseconds = 0;
+        foreach (var (process, threads) in after.Processes)
+        {
+            var earlier = before.Processes.GetValueOrDefault(process);
+            foreach (var (thread, used) in threads)
+            {
+                // Max: a thread id reused by a new thread may show less than the old one had.
+                nanoseconds += Math.Max(0, used - (earlier?.GetValueOrDefault(thread) ?? 0));
+            }
+        }
+
+        foreach (var (process, threads) in before.Processes)
+        {
+            if (!after.Processes.ContainsKey(process))
+            {
+                nanoseconds -= threads.Values.Sum();
+            }
+        }
+
+        return nanoseconds / 1e6 + (after.ChildTicks - before.ChildTicks) * TickMilliseconds;
+    }
+
+    /// <summary>What <paramref name="root"/> and its descendants have used so far, thread by thread.</summary>
+    public static Sample? Take(int? root)
     {
         if (root is not int pid || !OperatingSystem.IsLinux() || !Directory.Exists($"/proc/{pid}"))
         {
@@ -52,26 +107,27 @@ internal static class ProcessTreeCpu
             return null;
         }
 
-        double total = 0;
+        var sample = new Sample();
         foreach (var (id, children) in ticks)
         {
             for (int at = id, depth = 0; at > 1 && depth < 64; at = parents.GetValueOrDefault(at), depth++)
             {
                 if (at == pid)
                 {
-                    total += children * TickMilliseconds + ThreadsMilliseconds(id);
+                    sample.ChildTicks += children;
+                    sample.Processes[id] = Threads(id);
                     break;
                 }
             }
         }
 
-        return total;
+        return sample;
     }
 
-    // The run time of the process's live threads (the first field of each thread's schedstat, in ns).
-    private static double ThreadsMilliseconds(int pid)
+    // The run time of each of the process's live threads (the first field of its schedstat, in ns).
+    private static Dictionary<int, long> Threads(int pid)
     {
-        long nanoseconds = 0;
+        var threads = new Dictionary<int, long>();
         try
         {
             foreach (string task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
@@ -79,7 +135,8 @@ internal static class ProcessTreeCpu
                 try
                 {
                     string stat = File.ReadAllText(Path.Combine(task, "schedstat"));
-                    nanoseconds += long.Parse(stat.AsSpan(0, stat.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+                    threads[int.Parse(Path.GetFileName(task), NumberStyles.None, CultureInfo.InvariantCulture)] =
+                        long.Parse(stat.AsSpan(0, stat.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
                 }
                 catch (IOException)
                 {
@@ -94,6 +151,6 @@ internal static class ProcessTreeCpu
         {
         }
 
-        return nanoseconds / 1e6;
+        return threads;
     }
 }

@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Carteiro.Benchmarks.Live;
+
+/// <summary>
+/// Memory of a server process and everything under it, from /proc: RSS and PSS summed over the
+/// tree (from each process's smaps_rollup). PSS divides each shared page among the processes
+/// mapping it, so it adds up across Dovecot's process per connection where RSS would count the
+/// shared libraries once per process. Kernel socket buffers are in neither. Linux only.
+/// </summary>
+internal static class ProcessTreeMemory
+{
+    /// <summary>One reading: how many processes, and their summed RSS, PSS and anonymous PSS, in bytes.</summary>
+    public sealed record Sample(int Processes, long RssBytes, long PssBytes, long PssAnonBytes);
+
+    /// <summary>The tree under <paramref name="root"/> now, or null when it is gone or this is not Linux.</summary>
+    public static Sample? Of(int? root)
+    {
+        if (root is not int pid || !OperatingSystem.IsLinux() || !Directory.Exists($"/proc/{pid}"))
+        {
+            return null;
+        }
+
+        int processes = 0;
+        long rss = 0;
+        long pss = 0;
+        long pssAnon = 0;
+        foreach (int id in Tree(pid))
+        {
+            try
+            {
+                foreach (string line in File.ReadLines($"/proc/{id}/smaps_rollup"))
+                {
+                    rss += Kilobytes(line, "Rss:");
+                    pss += Kilobytes(line, "Pss:");
+                    pssAnon += Kilobytes(line, "Pss_Anon:");
+                }
+
+                processes++;
+            }
+            catch (IOException)
+            {
+                // Gone while reading.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return new Sample(processes, rss * 1024, pss * 1024, pssAnon * 1024);
+    }
+
+    private static long Kilobytes(string line, string key) =>
+        line.StartsWith(key, StringComparison.Ordinal) && long.TryParse(line.AsSpan(key.Length).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long kb) ? kb : 0;
+
+    // The root and its descendants, from each process's parent in /proc/PID/stat.
+    private static List<int> Tree(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+            {
+                continue;
+            }
+
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+
+                // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                int parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+
+                list.Add(id);
+            }
+            catch (IOException)
+            {
+                // Gone while listing.
+            }
+        }
+
+        var tree = new List<int> { root };
+        for (int i = 0; i < tree.Count; i++)
+        {
+            if (children.TryGetValue(tree[i], out var below))
+            {
+                tree.AddRange(below);
+            }
+        }
+
+        return tree;
+    }
+}
