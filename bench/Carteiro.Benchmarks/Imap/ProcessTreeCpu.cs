@@ -75,50 +75,18 @@ internal static class ProcessTreeCpu
             return null;
         }
 
-        var parents = new Dictionary<int, int>();
-        var ticks = new Dictionary<int, long>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
-            {
-                continue;
-            }
-
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-
-                // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[id] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                ticks[id] = long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                // Gone while listing.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        if (!ticks.ContainsKey(pid))
+        var all = Os.ProcStat.All();
+        var tree = Os.ProcStat.Tree(all, pid);
+        if (tree.Count == 0)
         {
             return null;
         }
 
         var sample = new Sample();
-        foreach (var (id, children) in ticks)
+        foreach (int id in tree)
         {
-            for (int at = id, depth = 0; at > 1 && depth < 64; at = parents.GetValueOrDefault(at), depth++)
-            {
-                if (at == pid)
-                {
-                    sample.ChildTicks += children;
-                    sample.Processes[id] = Threads(id);
-                    break;
-                }
-            }
+            sample.ChildTicks += Os.ProcStat.Number(all[id], 13) + Os.ProcStat.Number(all[id], 14);
+            sample.Processes[id] = Threads(id);
         }
 
         return sample;

@@ -25,7 +25,7 @@ internal static class ProcessTreeMemory
         long rss = 0;
         long pss = 0;
         long pssAnon = 0;
-        foreach (int id in Tree(pid))
+        foreach (int id in Os.ProcStat.Tree(Os.ProcStat.All(), pid))
         {
             try
             {
@@ -52,47 +52,4 @@ internal static class ProcessTreeMemory
 
     private static long Kilobytes(string line, string key) =>
         line.StartsWith(key, StringComparison.Ordinal) && long.TryParse(line.AsSpan(key.Length).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long kb) ? kb : 0;
-
-    // The root and its descendants, from each process's parent in /proc/PID/stat.
-    private static List<int> Tree(int root)
-    {
-        var children = new Dictionary<int, List<int>>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
-            {
-                continue;
-            }
-
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-
-                // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                int parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                if (!children.TryGetValue(parent, out var list))
-                {
-                    children[parent] = list = [];
-                }
-
-                list.Add(id);
-            }
-            catch (IOException)
-            {
-                // Gone while listing.
-            }
-        }
-
-        var tree = new List<int> { root };
-        for (int i = 0; i < tree.Count; i++)
-        {
-            if (children.TryGetValue(tree[i], out var below))
-            {
-                tree.AddRange(below);
-            }
-        }
-
-        return tree;
-    }
 }

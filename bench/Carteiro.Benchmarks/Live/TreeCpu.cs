@@ -21,48 +21,18 @@ internal static class TreeCpu
             return null;
         }
 
-        var parents = new Dictionary<int, int>();
-        var ticks = new Dictionary<int, long>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
-            {
-                continue;
-            }
-
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-
-                // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
-                // From there, [1] is the parent, [11] and [12] utime and stime, [13] and [14] the reaped children's.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[id] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                ticks[id] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
-                    + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                // Gone while listing.
-            }
-        }
-
-        if (!ticks.ContainsKey(pid))
+        var all = Os.ProcStat.All();
+        var tree = Os.ProcStat.Tree(all, pid);
+        if (tree.Count == 0)
         {
             return null;
         }
 
+        // utime, stime, and the reaped children's.
         long total = 0;
-        foreach (var (id, used) in ticks)
+        foreach (int id in tree)
         {
-            for (int at = id, depth = 0; at > 1 && depth < 64; at = parents.GetValueOrDefault(at), depth++)
-            {
-                if (at == pid)
-                {
-                    total += used;
-                    break;
-                }
-            }
+            total += Os.ProcStat.Number(all[id], 11) + Os.ProcStat.Number(all[id], 12) + Os.ProcStat.Number(all[id], 13) + Os.ProcStat.Number(all[id], 14);
         }
 
         return total * TickMilliseconds;
