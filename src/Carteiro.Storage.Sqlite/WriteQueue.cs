@@ -81,10 +81,11 @@ internal sealed class WriteQueue : IDisposable
                 _capacity.Release(batch.Count);
 
                 // Under sustained load the queue never empties: index in batches of our own anyway,
-                // so the backlog (and the work a search must do first) stays small.
+                // at least as many as this batch may have added, so the backlog (and the work a
+                // search must do first) stays small instead of growing with every large batch.
                 if (_writer.PendingIndexHint >= Writer.IndexBatchThreshold)
                 {
-                    IndexPendingChunk();
+                    IndexPendingChunk(batch.Count);
                 }
             }
 
@@ -97,11 +98,11 @@ internal sealed class WriteQueue : IDisposable
 
     // Indexing failures must not stop the writer; the pending rows stay and a search indexes them
     // (and reports the failure to its caller) or the next start does.
-    private bool IndexPendingChunk()
+    private bool IndexPendingChunk(int atLeast = 0)
     {
         try
         {
-            return _writer.IndexPendingChunk();
+            return _writer.IndexPendingChunk(atLeast);
         }
         catch (SqliteException)
         {

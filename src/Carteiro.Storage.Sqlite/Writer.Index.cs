@@ -122,8 +122,11 @@ internal sealed partial class Writer
     /// <summary>Indexes everything pending (before a search reads the index).</summary>
     public int IndexAllPending() => IndexPending(int.MaxValue);
 
-    /// <summary>One chunk of indexing in a transaction of its own; false when there was nothing to do.</summary>
-    public bool IndexPendingChunk()
+    /// <summary>
+    /// One chunk of indexing (<see cref="IndexChunk"/> messages, or <paramref name="atLeast"/> when
+    /// more) in a transaction of its own; false when there was nothing to do.
+    /// </summary>
+    public bool IndexPendingChunk(int atLeast = 0)
     {
         if (PendingIndexHint == 0)
         {
@@ -131,7 +134,7 @@ internal sealed partial class Writer
         }
 
         using var transaction = Begin();
-        int indexed = IndexPending(IndexChunk);
+        int indexed = IndexPending(Math.Max(IndexChunk, atLeast));
         transaction.Commit();
         return indexed > 0;
     }

@@ -27,6 +27,7 @@ internal sealed partial class Writer : IDisposable
     private readonly SqliteCommand _findByClientId;
     private readonly SqliteCommand _insertMessage;
     private readonly SqliteCommand _insertEntry;
+    private readonly SqliteCommand _insertInboxEntries;
     private readonly SqliteCommand _entryState;
     private readonly SqliteCommand _summaryById;
     private readonly SqliteCommand _updateFolderCounts;
@@ -75,6 +76,15 @@ internal sealed partial class Writer : IDisposable
             INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq, size, date)
             SELECT $a, $f, $u, $m, $fl, $ms, size, date FROM messages WHERE id = $m RETURNING id
             """, "$a", "$f", "$u", "$m", "$fl", "$ms");
+        // A message to everyone files one entry per inbox in a single statement: a statement per
+        // inbox made every statement journal its pages inside the write's savepoint, and freeing
+        // that growing sub-journal after each one cost most of a broadcast's time.
+        _insertInboxEntries = Sql.Prepare(connection, """
+            INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq, size, date)
+            SELECT f.account_id, f.id, f.uid_next - 1, m.id, 0, f.highest_modseq, m.size, m.date
+            FROM messages m CROSS JOIN folders f WHERE m.id = $m AND f.special = 'inbox'
+            RETURNING id, folder_id
+            """, "$m");
         _entryState = Sql.Prepare(connection, """
             SELECT e.folder_id, e.uid, e.flags, e.message_id, f.special, e.modseq FROM entries e JOIN folders f ON f.id = e.folder_id
             WHERE e.id = $id AND e.account_id = $a
@@ -212,12 +222,20 @@ internal sealed partial class Writer : IDisposable
                 }
             }
 
+            var entryOfFolder = new Dictionary<long, long>(filed.Count);
+            using (var row = _insertInboxEntries.With(messageId).ExecuteReader())
+            {
+                while (row.Read())
+                {
+                    entryOfFolder[row.GetInt64(1)] = row.GetInt64(0);
+                }
+            }
+
             foreach (var (folder, account, uid, modSeq, name) in filed)
             {
-                long id = InsertEntry(account, folder, uid, messageId, MessageFlags.None, modSeq);
                 deliveries.Add(new Delivery(account, template with
                 {
-                    Id = id, Folder = name, Uid = uid, ModSeq = modSeq, Bcc = account == senderId ? bcc : [],
+                    Id = entryOfFolder[folder], Folder = name, Uid = uid, ModSeq = modSeq, Bcc = account == senderId ? bcc : [],
                 }));
             }
         }
@@ -405,7 +423,7 @@ internal sealed partial class Writer : IDisposable
         foreach (var field in new IDisposable[]
         {
             _begin, _commit, _rollback, _savepoint, _release, _rollbackTo, _findAccountByKey, _allInboxes, _bumpSpecial, _findByClientId, _insertMessage,
-            _insertEntry, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
+            _insertEntry, _insertInboxEntries, _entryState, _summaryById, _updateFolderCounts, _bumpFolderForInsert, _setEntry,
             _insertExpunged, _deleteEntry, _messageInUse, _deleteFts, _deleteMessage, _folderByName, _folderById, _folderKind, _sentCopy,
         })
         {

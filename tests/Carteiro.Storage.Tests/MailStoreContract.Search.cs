@@ -1,5 +1,6 @@
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Storage;
 
 namespace Carteiro.Storage.Tests;
 
@@ -106,6 +107,27 @@ public abstract partial class MailStoreContract
         var later = await SendAsync(Mail(w.Alice, to: ["bob"], subject: "Another lunch"));
 
         Assert.Equal([later.MessageId, w.Lunch], await FoundAsync(w.Bob, "lunch"));
+    }
+
+    [Fact]
+    public async Task Search_LimitAndOffset_PageNewestFirst_WithEachCopyOfAMessage()
+    {
+        var alice = await AccountAsync("alice");
+        var sent = new List<long>();
+        for (int i = 0; i < 5; i++)
+        {
+            // To herself: each message has two of alice's entries, Sent and Inbox (the newer).
+            sent.Add((await SendAsync(Mail(alice, to: ["alice"], subject: $"note {i}"))).MessageId);
+        }
+
+        async Task<List<(long, string)>> Page(int limit, int offset) =>
+            [.. (await Store.SearchAsync(alice.Id, new SearchQuery("note", null, limit, offset), Ct)).Select(e => (e.MessageId, e.Folder))];
+
+        var newestFirst = sent.AsEnumerable().Reverse().SelectMany(m => new[] { (m, "Inbox"), (m, "Sent") }).ToList();
+        Assert.Equal(newestFirst[..3], await Page(3, 0));
+        Assert.Equal(newestFirst[3..6], await Page(3, 3));
+        Assert.Equal(newestFirst[9..], await Page(3, 9));
+        Assert.Empty(await Page(3, 10));
     }
 
     [Fact]

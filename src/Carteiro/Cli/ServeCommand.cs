@@ -218,7 +218,14 @@ internal static class ServeCommand
         void StopGracefully(PosixSignalContext context)
         {
             context.Cancel = true;
-            stop.Cancel();
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A signal handled while the command returns: the server has already stopped.
+            }
         }
 
         cancellationToken = stop.Token;

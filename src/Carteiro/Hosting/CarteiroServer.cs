@@ -104,7 +104,14 @@ public sealed class CarteiroServer : IAsyncDisposable
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
 
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            // Nothing is read from the working directory (the web assets are embedded): rooting the
+            // host at the executable and not watching its settings keeps it from walking the
+            // working directory's whole tree for change tokens (from / that took seconds).
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o =>
             {
