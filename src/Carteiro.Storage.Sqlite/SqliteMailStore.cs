@@ -52,12 +52,20 @@ public sealed partial class SqliteMailStore : IMailStore
         // The per-write savepoints journal the pages each write touches; keep that sub-journal in
         // memory, or SQLite spills it to a temp file and writes every hot page twice per send.
         Sql.Execute(connection, "PRAGMA temp_store = MEMORY");
+
+        // The writer rereads the same index pages (every account's inbox, the newest entries) for
+        // every batch: 2 MB of cache (the default) evicted them between batches and made a message
+        // to everyone spill pages to the log before its commit. Reads use their own connections.
+        Sql.Execute(connection, $"PRAGMA cache_size = -{WriterCacheKiB}");
+        _ = NativeHeap.KeepFreedMemory();
         Migrator.Apply(connection);
         _writer = new Writer(connection, _time);
         _queue = new WriteQueue(_writer);
         _readers = new ReaderPool(connectionString);
         return Task.CompletedTask;
     }
+
+    private const int WriterCacheKiB = 64 * 1024;
 
     private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
     {

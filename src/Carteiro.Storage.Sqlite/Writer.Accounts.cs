@@ -80,7 +80,7 @@ internal sealed partial class Writer
     public bool RemoveAccount(long accountId)
     {
         var messages = new List<long>();
-        using (var select = Sql.Prepare(_connection, "SELECT DISTINCT message_id FROM entries WHERE account_id = $a", "$a"))
+        using (var select = Sql.Prepare(_connection, "SELECT DISTINCT message_id FROM entries WHERE folder_id IN (SELECT id FROM folders WHERE account_id = $a)", "$a"))
         using (var row = select.With(accountId).ExecuteReader())
         {
             while (row.Read())
@@ -89,7 +89,7 @@ internal sealed partial class Writer
             }
         }
 
-        Run("DELETE FROM entries WHERE account_id = $a", accountId);
+        Run("DELETE FROM entries WHERE folder_id IN (SELECT id FROM folders WHERE account_id = $a)", accountId);
         foreach (long message in messages)
         {
             DropMessageIfUnused(message);

@@ -1,3 +1,4 @@
+using Carteiro.Core.Accounts;
 using Carteiro.Core.Mailboxes;
 
 namespace Carteiro.Storage.Tests;
@@ -140,6 +141,33 @@ public abstract partial class MailStoreContract
 
         Assert.Single(await ListAsync(alice, FolderNames.Sent));
         Assert.Equal(4, outcome.Deliveries.Count);
+    }
+
+    [Fact]
+    public async Task Deliver_ToEveryone_AnnouncesEachInboxCopyAsStored()
+    {
+        var accounts = new List<Account>();
+        for (int i = 0; i < 12; i++)
+        {
+            accounts.Add(await AccountAsync($"user{i}"));
+        }
+
+        // Earlier mail leaves the inboxes at different UIDs, so a copy announced for the wrong inbox shows.
+        for (int i = 0; i < accounts.Count; i += 3)
+        {
+            await SendAsync(Mail(accounts[0], to: [accounts[i].Name]));
+        }
+
+        var outcome = await SendAsync(Mail(accounts[1], everyone: true, subject: "all hands"));
+
+        var inboxCopies = outcome.Deliveries.Where(d => d.Entry.Id != outcome.SentId).ToList();
+        Assert.Equal(accounts.Count, inboxCopies.Count);
+        foreach (var account in accounts)
+        {
+            var stored = (await ListAsync(account)).Single(e => e.MessageId == outcome.MessageId);
+            var announced = Assert.Single(inboxCopies, d => d.AccountId == account.Id).Entry;
+            Assert.Equal((stored.Id, stored.Folder, stored.Uid, stored.ModSeq, stored.Flags), (announced.Id, announced.Folder, announced.Uid, announced.ModSeq, announced.Flags));
+        }
     }
 
     [Fact]
