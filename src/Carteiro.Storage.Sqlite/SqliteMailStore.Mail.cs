@@ -131,14 +131,15 @@ public sealed partial class SqliteMailStore
             }
 
             // Newest first by message id (the order of arrival), which the full-text index walks
-            // backwards itself, so a page stops after its hits. Ordering by date sorted every hit
-            // first: a common word took seconds on a million messages. CROSS JOIN keeps SQLite
-            // from starting at the account's entries instead.
+            // backwards itself, so a page stops after its hits. Ordering by date, or by anything
+            // besides the index's rowid, sorts every hit first: a frequent word took seconds on a
+            // million messages. CROSS JOIN keeps SQLite from starting at the account's entries; a
+            // message's copies (Sent and Inbox) then come in the entries_message index's order.
             string sql = "SELECT " + SummaryRows.Columns +
                 " FROM messages_fts CROSS JOIN entries e ON e.message_id = messages_fts.rowid" +
                 " CROSS JOIN folders f ON f.id = e.folder_id CROSS JOIN messages m ON m.id = e.message_id" +
                 " WHERE messages_fts MATCH $q AND e.account_id = $a AND ($f = 0 OR e.folder_id = $f)" +
-                " ORDER BY messages_fts.rowid DESC, e.id DESC LIMIT $l OFFSET $o";
+                " ORDER BY messages_fts.rowid DESC LIMIT $l OFFSET $o";
             var command = r.Command(sql, "$q", "$a", "$f", "$l", "$o").WithAll(
                 match, accountId, folderId, Math.Clamp(query.Limit, 1, MaxPage), Math.Max(0, query.Offset));
             return SummaryRows.ReadAll(command);
