@@ -21,6 +21,7 @@ public sealed partial class SqliteMailStore : IMailStore
     private ReaderPool? _readers;
     private WriteQueue? _queue;
     private Writer? _writer;
+    private Checkpointer? _checkpointer;
 
     /// <summary>Creates a store over the database file at <paramref name="path"/> (made if missing).</summary>
     public SqliteMailStore(string path, TimeProvider? time = null)
@@ -58,14 +59,23 @@ public sealed partial class SqliteMailStore : IMailStore
         // to everyone spill pages to the log before its commit. Reads use their own connections.
         Sql.Execute(connection, $"PRAGMA cache_size = -{WriterCacheKiB}");
         _ = NativeHeap.KeepFreedMemory();
+        // Checkpoints run on their own thread (Checkpointer); the writer's own, at a much longer
+        // log, is only the backstop should that thread fall behind.
+        Sql.Execute(connection, $"PRAGMA wal_autocheckpoint = {BackstopCheckpointPages}");
+
+        // A log that a burst stretched is cut back when it starts over, not kept at its largest.
+        Sql.Execute(connection, $"PRAGMA journal_size_limit = {LogSizeLimitBytes}");
         Migrator.Apply(connection);
-        _writer = new Writer(connection, _time);
+        _checkpointer = new Checkpointer(connectionString);
+        _writer = new Writer(connection, _time) { Committed = _checkpointer.Committed };
         _queue = new WriteQueue(_writer);
         _readers = new ReaderPool(connectionString);
         return Task.CompletedTask;
     }
 
     private const int WriterCacheKiB = 64 * 1024;
+    private const int BackstopCheckpointPages = 4 * 1024;
+    private const long LogSizeLimitBytes = 32L * 1024 * 1024;
 
     private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
     {
@@ -127,6 +137,7 @@ public sealed partial class SqliteMailStore : IMailStore
     public ValueTask DisposeAsync()
     {
         _queue?.Dispose();
+        _checkpointer?.Dispose();
         _writer?.Dispose();
         _readers?.Dispose();
         _queue = null;

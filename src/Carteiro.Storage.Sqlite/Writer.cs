@@ -134,6 +134,7 @@ internal sealed partial class Writer : IDisposable
             writer._commit.ExecuteNonQuery();
             _committed = true;
             writer.IndexProgressCommitted();
+            writer.Committed?.Invoke();
         }
 
         public void Dispose()
@@ -153,6 +154,9 @@ internal sealed partial class Writer : IDisposable
     }
 
     public SqliteConnection Connection => _connection;
+
+    /// <summary>Called after each commit (the checkpointer's cue).</summary>
+    public Action? Committed { get; init; }
 
     public DateTimeOffset Now => _time.GetUtcNow();
 

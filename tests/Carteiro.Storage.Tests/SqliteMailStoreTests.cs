@@ -232,6 +232,43 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task WhileTheStoreIsOpen_CommittedMailReachesTheDatabaseFileItself_NotOnlyTheLog()
+    {
+        var alice = await AccountAsync("alice");
+        await AccountAsync("bob");
+        for (int i = 0; i < 20; i++)
+        {
+            await SendAsync(Mail(alice, to: ["bob"], subject: $"copied back {i}"));
+        }
+
+        // The database file alone, without its write-ahead log, as a copy of it sees it: the
+        // checkpoint thread must have copied the committed pages back (SQLite's own checkpoint
+        // would wait for 1,000 pages of log; these sends make far fewer).
+        string copy = Path.Combine(_folder, "file-only.db");
+        long inFile = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); inFile < 20 && DateTime.UtcNow < deadline; await Task.Delay(50, Ct))
+        {
+            File.Copy(DatabasePath, copy, overwrite: true);
+            File.Delete(copy + "-wal");
+            File.Delete(copy + "-shm");
+            try
+            {
+                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT count(*) FROM messages WHERE subject LIKE 'copied back %'";
+                inFile = (long)command.ExecuteScalar()!;
+            }
+            catch (SqliteException)
+            {
+                // Copied in the middle of a checkpoint: try again.
+            }
+        }
+
+        Assert.Equal(20, inFile);
+    }
+
+    [Fact]
     public async Task ClosingWhileWritesKeepComing_EveryWriteEnds_CommittedOrRefusedAsClosed()
     {
         var alice = await AccountAsync("alice");
