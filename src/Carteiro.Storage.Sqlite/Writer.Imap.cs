@@ -153,7 +153,7 @@ internal sealed partial class Writer
             null, message.From, null, date, message.Subject, message.Body,
             Snippet.Of(message.Body), SummaryRows.Join(message.To), SummaryRows.Join(message.Cc), "",
             0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
-            message.Mime.Length, null, null, message.MessageIdHeader, message.Mime.ToArray()).ExecuteScalar()!;
+            message.Mime.Length, null, null, message.MessageIdHeader, Sql.Blob(message.Mime)).ExecuteScalar()!;
         MarkForIndex(messageId);
 
         var (uid, modSeq) = BumpForInsert(folder.Id, message.Flags);

@@ -295,7 +295,7 @@ internal sealed partial class Writer : IDisposable
             message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body,
             Snippet.Of(message.Body), SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc),
             message.ToEveryone ? 1 : 0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
-            message.Mime.Length, message.InReplyTo, message.ThreadId, message.MessageIdHeader, message.Mime.ToArray()).ExecuteScalar()!;
+            message.Mime.Length, message.InReplyTo, message.ThreadId, message.MessageIdHeader, Sql.Blob(message.Mime)).ExecuteScalar()!;
         MarkForIndex(id);
         return (id, date);
     }
