@@ -19,7 +19,6 @@ internal sealed class Checkpointer : IDisposable
     private readonly WakeSignal _signal = new();
     private readonly ManualResetEventSlim _stopping = new();
     private readonly Thread _thread;
-    private long _checkpoints;
 
     public Checkpointer(string connectionString)
     {
@@ -33,9 +32,6 @@ internal sealed class Checkpointer : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "carteiro-checkpoint" };
         _thread.Start();
     }
-
-    /// <summary>Checkpoints run so far (for tests).</summary>
-    public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
     /// <summary>A transaction committed: there is something to copy back.</summary>
     public void Committed() => _signal.Set();
@@ -55,7 +51,6 @@ internal sealed class Checkpointer : IDisposable
                 // PASSIVE: copies what no reader still needs, never waits for a lock and never
                 // blocks the writer, which keeps appending meanwhile.
                 _checkpoint.ExecuteNonQuery();
-                Interlocked.Increment(ref _checkpoints);
             }
             catch (SqliteException)
             {
