@@ -167,7 +167,13 @@ public sealed class WebAppTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await using (bob)
         {
             string first = "Before reload " + Guid.NewGuid().ToString("N")[..6];
-            await alice.ComposeAsync(bob.Name, first, "one");
+
+            // New mail makes the page refresh its folder counts a moment later (a debounced
+            // /api/folders). Let that happen before reloading: on a slow machine the old page's
+            // timer could otherwise fire while the reload is under way and be counted against it.
+            await bob.Page.RunAndWaitForResponseAsync(
+                () => alice.ComposeAsync(bob.Name, first, "one"),
+                response => new Uri(response.Url).AbsolutePath == "/api/folders");
             await Expect(bob.Row(first)).ToBeVisibleAsync();
             var asked = new List<string>();
             bob.Page.Request += (_, request) =>
