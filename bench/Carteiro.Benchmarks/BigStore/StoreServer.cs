@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Carteiro.Benchmarks.BigStore;
 
@@ -75,8 +73,8 @@ internal sealed class StoreServer : IAsyncDisposable
     /// </param>
     public static async Task<StoreServer> StartAsync(string serverDll, string dataPath, string workingDirectory, Stopwatch clock)
     {
-        int nativePort = FreePort();
-        int httpPort = FreePort();
+        int nativePort = Load.ServerProcess.FreePort();
+        int httpPort = Load.ServerProcess.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
@@ -141,13 +139,6 @@ internal sealed class StoreServer : IAsyncDisposable
         }
 
         return 0;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>SIGTERM, then waits for a graceful stop; kills it if that takes over 60 s.</summary>

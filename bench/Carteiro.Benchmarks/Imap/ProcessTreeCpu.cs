@@ -70,22 +70,15 @@ internal static class ProcessTreeCpu
     /// <summary>What <paramref name="root"/> and its descendants have used so far, thread by thread.</summary>
     public static Sample? Take(int? root)
     {
-        if (root is not int pid || !OperatingSystem.IsLinux() || !Directory.Exists($"/proc/{pid}"))
-        {
-            return null;
-        }
-
-        var all = Os.ProcStat.All();
-        var tree = Os.ProcStat.Tree(all, pid);
-        if (tree.Count == 0)
+        if (Os.ProcStat.TreeOf(root) is not { } tree)
         {
             return null;
         }
 
         var sample = new Sample();
-        foreach (int id in tree)
+        foreach (var (id, fields) in tree)
         {
-            sample.ChildTicks += Os.ProcStat.Number(all[id], 13) + Os.ProcStat.Number(all[id], 14);
+            sample.ChildTicks += Os.ProcStat.Number(fields, 13) + Os.ProcStat.Number(fields, 14);
             sample.Processes[id] = Threads(id);
         }
 

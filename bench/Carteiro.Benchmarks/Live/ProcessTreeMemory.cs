@@ -16,7 +16,7 @@ internal static class ProcessTreeMemory
     /// <summary>The tree under <paramref name="root"/> now, or null when it is gone or this is not Linux.</summary>
     public static Sample? Of(int? root)
     {
-        if (root is not int pid || !OperatingSystem.IsLinux() || !Directory.Exists($"/proc/{pid}"))
+        if (Os.ProcStat.TreeOf(root) is not { } tree)
         {
             return null;
         }
@@ -25,7 +25,7 @@ internal static class ProcessTreeMemory
         long rss = 0;
         long pss = 0;
         long pssAnon = 0;
-        foreach (int id in Os.ProcStat.Tree(Os.ProcStat.All(), pid))
+        foreach (int id in tree.Keys)
         {
             try
             {

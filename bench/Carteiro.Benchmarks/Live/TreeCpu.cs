@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Carteiro.Benchmarks.Live;
 
 /// <summary>
@@ -16,23 +14,16 @@ internal static class TreeCpu
     /// <summary>Milliseconds of CPU used so far by <paramref name="root"/> and its descendants.</summary>
     public static double? Milliseconds(int? root)
     {
-        if (root is not int pid || !OperatingSystem.IsLinux() || !Directory.Exists($"/proc/{pid}"))
-        {
-            return null;
-        }
-
-        var all = Os.ProcStat.All();
-        var tree = Os.ProcStat.Tree(all, pid);
-        if (tree.Count == 0)
+        if (Os.ProcStat.TreeOf(root) is not { } tree)
         {
             return null;
         }
 
         // utime, stime, and the reaped children's.
         long total = 0;
-        foreach (int id in tree)
+        foreach (var fields in tree.Values)
         {
-            total += Os.ProcStat.Number(all[id], 11) + Os.ProcStat.Number(all[id], 12) + Os.ProcStat.Number(all[id], 13) + Os.ProcStat.Number(all[id], 14);
+            total += Os.ProcStat.Number(fields, 11) + Os.ProcStat.Number(fields, 12) + Os.ProcStat.Number(fields, 13) + Os.ProcStat.Number(fields, 14);
         }
 
         return total * TickMilliseconds;

@@ -70,6 +70,22 @@ internal static class ProcStat
         return tree;
     }
 
+    /// <summary>
+    /// The stat fields of <paramref name="root"/> and each of its descendants, by process id; null
+    /// when this is not Linux or the process is gone.
+    /// </summary>
+    public static Dictionary<int, string[]>? TreeOf(int? root)
+    {
+        if (root is not int pid || !OperatingSystem.IsLinux() || !Directory.Exists($"/proc/{pid}"))
+        {
+            return null;
+        }
+
+        var all = All();
+        var tree = Tree(all, pid);
+        return tree.Count == 0 ? null : tree.ToDictionary(id => id, id => all[id]);
+    }
+
     /// <summary>A field as a number.</summary>
     public static long Number(string[] fields, int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
 }
