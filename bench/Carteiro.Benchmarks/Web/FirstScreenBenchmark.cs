@@ -8,7 +8,9 @@ namespace Carteiro.Benchmarks.Web;
 /// data, stylesheet and script, and rendering the list.
 /// Three cases: a fresh browser context each time (nothing cached, a new renderer process), a new
 /// tab in a browser that has used the app before, and loading again in the tab that shows it.
-/// Each context signs in through the API beforehand.
+/// Each context signs in through the API beforehand. Before them, chromium's own floor: the same
+/// measure for a page of one line (see <see cref="FloorPage"/>).
+/// CARTEIRO_BENCH_CHROME_TRACE=FILE writes a Chrome trace and a script profile of the last fresh load.
 /// </summary>
 internal static class FirstScreenBenchmark
 {
@@ -24,12 +26,55 @@ internal static class FirstScreenBenchmark
             Args = ["--no-sandbox", "--disable-dev-shm-usage"],
         });
 
+        // Chromium's floor first: the same measure for a page of one line, without and with the
+        // opener isolation the app asks for.
+        foreach (bool isolated in new[] { false, true })
+        {
+            await using var floorPage = new FloorPage(isolated);
+            string kind = isolated ? "with Cross-Origin-Opener-Policy as the app sends it" : "no headers";
+            var floor = new List<double>(runs);
+            for (int run = 0; run <= runs; run++)
+            {
+                await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = floorPage.Url.ToString() });
+                double elapsed = await LoadInboxAsync(await context.NewPageAsync(), trace: false);
+                if (run > 0)
+                {
+                    floor.Add(elapsed);
+                }
+            }
+
+            Report($"chromium's floor (a one-line page, {kind}), a new browser context each time", floor);
+
+            await using var usedContext = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = floorPage.Url.ToString() });
+            var floorTabs = new List<double>(runs);
+            for (int run = 0; run <= runs; run++)
+            {
+                var newTab = await usedContext.NewPageAsync();
+                double elapsed = await LoadInboxAsync(newTab, trace: false);
+                if (run > 0)
+                {
+                    floorTabs.Add(elapsed);
+                }
+
+                await newTab.CloseAsync();
+            }
+
+            Report($"chromium's floor (a one-line page, {kind}), in a new tab", floorTabs);
+        }
+
         var cold = new List<double>(runs);
         for (int run = 0; run <= runs; run++)
         {
             await using var context = await SignedInContextAsync(browser, server, user, password);
             var page = await context.NewPageAsync();
+            string? tracePath = run == runs ? Environment.GetEnvironmentVariable("CARTEIRO_BENCH_CHROME_TRACE") : null;
+            var tracing = tracePath is null ? null : await ChromeTrace.StartAsync(context, page);
             double elapsed = await LoadInboxAsync(page, trace: run == runs);
+            if (tracing is not null)
+            {
+                await tracing.StopAsync(tracePath!);
+            }
+
             if (run > 0)
             {
                 // Run 0 warms the server's JIT and page cache.

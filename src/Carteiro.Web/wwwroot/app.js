@@ -108,22 +108,28 @@ function announce(text) {
 // ---------------------------------------------------------------------------------------------
 // Formatting helpers
 
-const fmtTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const fmtDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const fmtDate = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-const fmtFull = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+// Made on first use: the first formatter loads the browser's locale data (tens of milliseconds
+// in a fresh tab), and the full form is only needed when a message is opened.
+function formatter(options) {
+  let made = null;
+  return () => (made ??= new Intl.DateTimeFormat(undefined, options));
+}
+const fmtTime = formatter({ hour: '2-digit', minute: '2-digit' });
+const fmtDay = formatter({ month: 'short', day: 'numeric' });
+const fmtDate = formatter({ year: 'numeric', month: 'short', day: 'numeric' });
+const fmtFull = formatter({ dateStyle: 'full', timeStyle: 'short' });
 
 function shortDate(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   const now = new Date();
-  if (d.toDateString() === now.toDateString()) return fmtTime.format(d);
-  if (d.getFullYear() === now.getFullYear()) return fmtDay.format(d);
-  return fmtDate.format(d);
+  if (d.toDateString() === now.toDateString()) return fmtTime().format(d);
+  if (d.getFullYear() === now.getFullYear()) return fmtDay().format(d);
+  return fmtDate().format(d);
 }
 function fullDate(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso ?? '') : fmtFull.format(d);
+  return Number.isNaN(d.getTime()) ? String(iso ?? '') : fmtFull().format(d);
 }
 function fmtSize(n) {
   if (!Number.isFinite(n)) return '';
@@ -607,7 +613,7 @@ function closeReading() {
   state.openGen++;
   $('reading').hidden = true;
   $('reading-empty').hidden = false;
-  $('reading-html').removeAttribute('src');
+  $('reading-html')?.removeAttribute('src');
   for (const li of document.querySelectorAll('.message-row.open')) li.classList.remove('open');
 }
 
@@ -659,12 +665,12 @@ function renderReading() {
   $('reading-date').setAttribute('datetime', m.date || '');
   renderBody($('reading-body'), m.body ?? '');
   // HTML mail: the server's sanitized copy in a sandboxed frame (no script, nothing remote).
-  const frame = $('reading-html');
   const htmlSrc = m.html ? `/api/messages/${enc(m.id)}/html` : null;
+  const frame = htmlSrc ? htmlFrame() : $('reading-html');
   $('reading-body').hidden = !!htmlSrc;
-  frame.hidden = !htmlSrc;
+  if (frame) frame.hidden = !htmlSrc;
   if (htmlSrc && frame.getAttribute('src') !== htmlSrc) frame.setAttribute('src', htmlSrc);
-  if (!htmlSrc && frame.hasAttribute('src')) frame.removeAttribute('src');
+  if (!htmlSrc && frame?.hasAttribute('src')) frame.removeAttribute('src');
   const blocked = Number(m.remoteContentBlocked) || 0;
   $('remote-note').hidden = blocked === 0;
   $('remote-note').textContent = blocked === 0 ? ''
@@ -687,6 +693,18 @@ function renderReading() {
   $('raw-link').setAttribute('download', `message-${Number(m.id)}.eml`);
   updateReadingButtons();
   updateMoveOptions();
+}
+
+// The sandboxed frame that shows HTML mail: no script, no same-origin access, links open outside.
+function htmlFrame() {
+  let frame = $('reading-html');
+  if (frame) return frame;
+  frame = el('iframe', {
+    id: 'reading-html', class: 'reading-html', 'data-testid': 'reading-html', title: 'Message (HTML)',
+    sandbox: 'allow-popups allow-popups-to-escape-sandbox', referrerpolicy: 'no-referrer',
+  });
+  $('remote-note').after(frame);
+  return frame;
 }
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"'()]+(?:\([^\s<>"'()]*\)[^\s<>"'()]*)*/g;
