@@ -188,7 +188,7 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public Task<MessageDetail?> GetAsync(long accountId, long id, CancellationToken cancellationToken) => ReadAsync(r =>
     {
-        string sql = "SELECT " + SummaryRows.Columns + ", m.body, m.attachments, m.message_id_header" + SummaryRows.From + "WHERE e.id = $id AND e.account_id = $a";
+        string sql = "SELECT " + SummaryRows.Columns + ", " + StoredBody.Column + ", m.attachments, m.message_id_header" + SummaryRows.From + "WHERE e.id = $id AND e.account_id = $a";
         using var row = r.Command(sql, "$id", "$a").With(id, accountId).ExecuteReader();
         if (!row.Read())
         {

@@ -150,7 +150,7 @@ internal sealed partial class Writer
         long date = Sql.ToUnixMs(message.Date);
         string names = string.Join(' ', [message.From, .. message.To, .. message.Cc]);
         long messageId = (long)_insertMessage.WithAll(
-            null, message.From, null, date, message.Subject, message.Body,
+            null, message.From, null, date, message.Subject, StoredBody.For(message.Body, message.Mime.Span),
             Snippet.Of(message.Body), SummaryRows.Join(message.To), SummaryRows.Join(message.Cc), "",
             0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
             message.Mime.Length, null, null, message.MessageIdHeader, Sql.Blob(message.Mime)).ExecuteScalar()!;

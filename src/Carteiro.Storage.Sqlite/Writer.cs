@@ -102,9 +102,9 @@ internal sealed partial class Writer : IDisposable
         _insertExpunged = Sql.Prepare(connection, "INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES ($f, $u, $m)", "$f", "$u", "$m");
         _deleteEntry = Sql.Prepare(connection, "DELETE FROM entries WHERE id = $id", "$id");
         _messageInUse = Sql.Prepare(connection, "SELECT EXISTS (SELECT 1 FROM entries WHERE message_id = $m)", "$m");
-        _deleteFts = Sql.Prepare(connection, """
+        _deleteFts = Sql.Prepare(connection, $"""
             INSERT INTO messages_fts (messages_fts, rowid, subject, body, names)
-            SELECT 'delete', id, subject, body, names FROM messages WHERE id = $m
+            SELECT 'delete', m.id, m.subject, {StoredBody.Column}, m.names FROM messages m WHERE m.id = $m
             """, "$m");
         _deleteMessage = Sql.Prepare(connection, "DELETE FROM messages WHERE id = $m", "$m");
         _folderByName = Sql.Prepare(connection, "SELECT id FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
@@ -292,7 +292,7 @@ internal sealed partial class Writer : IDisposable
         var date = Sql.FromUnixMs(Sql.ToUnixMs(message.Date));
         string names = string.Join(' ', [message.Sender.Name, .. to, .. cc]);
         long id = (long)_insertMessage.WithAll(
-            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body,
+            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, StoredBody.For(message.Body, message.Mime.Span),
             Snippet.Of(message.Body), SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc),
             message.ToEveryone ? 1 : 0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
             message.Mime.Length, message.InReplyTo, message.ThreadId, message.MessageIdHeader, Sql.Blob(message.Mime)).ExecuteScalar()!;

@@ -1,3 +1,4 @@
+using System.Text;
 using Carteiro.Core.Storage;
 using Carteiro.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -97,11 +98,27 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         await Store.SearchAsync(anyAccount, new SearchQuery("anything"), Ct);
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM fts_pending"));
 
-        // Throws SQLITE_CORRUPT_VTAB when the index and the content table disagree.
-        using var connection = OpenRaw();
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)";
-        command.ExecuteNonQuery();
+        // FTS5 compares its index with the content table's body column, where a text kept once
+        // is only a marker (StoredBody). So the check runs on a copy whose markers are replaced
+        // by the text the store reads through them: it then compares the index with exactly
+        // what the store serves. Throws SQLITE_CORRUPT_VTAB when they disagree.
+        string copy = Path.Combine(_folder, "integrity-check.db");
+        File.Delete(copy);
+        using (var connection = OpenRaw())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "VACUUM INTO $path";
+            command.Parameters.AddWithValue("$path", copy);
+            command.ExecuteNonQuery();
+        }
+
+        using var checking = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
+        checking.Open();
+        using var check = checking.CreateCommand();
+        check.CommandText = $"UPDATE messages AS m SET body = {StoredBody.Column} WHERE typeof(m.body) = 'blob'";
+        check.ExecuteNonQuery();
+        check.CommandText = "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)";
+        check.ExecuteNonQuery();
     }
 
     [Fact]
@@ -297,5 +314,68 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         // Every write ends: none is left waiting on a writer that has stopped.
         int[] counts = await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.True(counts.Sum() > 0, "nothing was committed before the close");
+    }
+
+    [Theory]
+    [InlineData("From: a@example.org\r\nSubject: s\r\n\r\n", "one line\r\nand a second, ol\u00e1\r\n", "one line\nand a second, ol\u00e1\n")]
+    [InlineData("From: a@example.org\r\n\r\n", "typed without a final line break\r\n", "typed without a final line break")]
+    [InlineData("From: a@example.org\n\n", "a document with bare LF lines\n", "a document with bare LF lines\n")]
+    public async Task ATextTheDocumentHolds_IsStoredOnceAndReadsBackExactly(string header, string content, string body)
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        byte[] document = Encoding.UTF8.GetBytes(header + content);
+
+        await SendAsync(Mail(alice, to: ["bob"], body: body, mime: document));
+
+        Assert.Equal("blob", ScalarText("SELECT typeof(body) FROM messages"));
+        var entry = Assert.Single(await ListAsync(bob));
+        var read = await Store.GetAsync(bob.Id, entry.Id, Ct);
+        Assert.Equal(body, read!.Body);
+        Assert.Equal(document, await Store.GetMimeAsync(bob.Id, entry.Id, Ct));
+        await AssertIndexMatchesContentAsync(bob.Id);
+    }
+
+    [Theory]
+    [InlineData("quoted=3Dprintable\r\n", "quoted=printable")]
+    [InlineData("the document says something else\r\n", "the text a reader sees")]
+    [InlineData("a\r\n", "a\n\n")]
+    public async Task ATextTheDocumentDoesNotHoldAsIs_IsStoredAsText(string content, string body)
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+
+        await SendAsync(Mail(alice, to: ["bob"], body: body, mime: Encoding.UTF8.GetBytes("Subject: s\r\n\r\n" + content)));
+
+        Assert.Equal("text", ScalarText("SELECT typeof(body) FROM messages"));
+        var entry = Assert.Single(await ListAsync(bob));
+        Assert.Equal(body, (await Store.GetAsync(bob.Id, entry.Id, Ct))!.Body);
+    }
+
+    [Fact]
+    public async Task ATextKeptOnce_IsFoundBySearch_AndLeavesTheIndexWhenDeletedForGood()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        string body = string.Concat(Enumerable.Repeat("filler words for a long message\n", 3000)) + "xylophone at the end\n";
+        var outcome = await SendAsync(Mail(alice, to: ["bob"], body: body,
+            mime: Encoding.UTF8.GetBytes("Subject: long\r\n\r\n" + body.Replace("\n", "\r\n", StringComparison.Ordinal))));
+        Assert.Equal("blob", ScalarText("SELECT typeof(body) FROM messages"));
+
+        var entry = Assert.Single(await Store.SearchAsync(bob.Id, new SearchQuery("xylophone"), Ct));
+        await Store.DeleteAsync(bob.Id, entry.Id, Ct);
+        await Store.DeleteAsync(alice.Id, outcome.SentId, Ct);
+
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'xylophone'"));
+        await AssertIndexMatchesContentAsync(alice.Id);
+    }
+
+    private string ScalarText(string sql)
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (string)command.ExecuteScalar()!;
     }
 }

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Carteiro.Storage.Sqlite;
+
+/// <summary>
+/// What goes in <c>messages.body</c>: the message's text, or, when that text can be read off the
+/// stored document (a plain-text part that needs no decoding, as most mail and every ASCII
+/// native send is), a marker saying where. Large messages were otherwise kept twice, once as text
+/// and once inside the document, and the second copy was half of what every such send wrote to
+/// the log and then to the database.
+/// <para>
+/// The marker is a BLOB (the column is TEXT, so no text is ever taken for one) holding decimal
+/// digits: <c>X</c> means the text is the document from byte X to its end, each CRLF read as LF;
+/// <c>-X</c> the same without the document's final CRLF (a composed document ends every line,
+/// the typed text need not). A marker is only written after reading the document that way gave
+/// exactly the text (<see cref="For"/>), so what is read back is what was given.
+/// </para>
+/// </summary>
+internal static class StoredBody
+{
+    /// <summary>The message's text in a query over <c>messages m</c>, whichever way it is stored.</summary>
+    public const string Column =
+        "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
+        "WHEN CAST(m.body AS INTEGER) >= 0 THEN replace(CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT), char(13, 10), char(10)) " +
+        "ELSE replace(CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT), char(13, 10), char(10)) END)";
+
+    /// <summary>The value to store for <paramref name="body"/>, kept beside <paramref name="document"/>.</summary>
+    /// <remarks>Runs on the writer, once per message: one pass over the text, no copies.</remarks>
+    public static object For(string body, ReadOnlySpan<byte> document)
+    {
+        // Reading the document cannot make text shorter than the bytes' count of CRLFs allows,
+        // so a text longer than the document is not in it.
+        if (body.Length == 0 || body.Length > document.Length)
+        {
+            return body;
+        }
+
+        int start = TextStart(document);
+        if (start < 0)
+        {
+            return body;
+        }
+
+        var tail = document[start..];
+        if (tail.Contains((byte)0) || !Utf8.IsValid(tail))
+        {
+            // SQLite would hand such bytes to the index as they are, not as the text has them.
+            return body;
+        }
+
+        var rest = tail;
+        if (!Reads(ref rest, body))
+        {
+            return body;
+        }
+
+        return rest.IsEmpty ? Marker(start) : rest.SequenceEqual("\r\n"u8) ? Marker(-start) : body;
+    }
+
+    // Where the header ends: after the first empty line.
+    private static int TextStart(ReadOnlySpan<byte> document)
+    {
+        int crlf = document.IndexOf("\r\n\r\n"u8);
+        int lf = document.IndexOf("\n\n"u8);
+        return crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+    }
+
+    // True when the start of the bytes, read as SQL's replace(…, CRLF, LF) reads them, is exactly
+    // the text; the bytes are advanced past it. The text is encoded a chunk at a time and each run
+    // between line breaks compared as a whole.
+    private static bool Reads(ref ReadOnlySpan<byte> bytes, ReadOnlySpan<char> text)
+    {
+        Span<byte> chunk = stackalloc byte[2048];
+        while (!text.IsEmpty)
+        {
+            // A chunk that fills up ends before a character that no longer fits (a surrogate pair
+            // is never split); the next round goes on from there.
+            var status = Utf8.FromUtf16(text, chunk, out int read, out int written, replaceInvalidSequences: false);
+            if (status == OperationStatus.InvalidData || read == 0)
+            {
+                // A lone surrogate would be stored as U+FFFD: such text is kept as it was given.
+                return false;
+            }
+
+            text = text[read..];
+            var expected = chunk[..written];
+            while (true)
+            {
+                int lf = expected.IndexOf((byte)'\n');
+                var run = lf < 0 ? expected : expected[..lf];
+                if (!bytes.StartsWith(run))
+                {
+                    return false;
+                }
+
+                bytes = bytes[run.Length..];
+
+                // A CR the text has just before an LF of the document would be read as part of a
+                // line break, not as itself.
+                if (run.Length > 0 && run[^1] == (byte)'\r' && bytes.StartsWith("\n"u8))
+                {
+                    return false;
+                }
+
+                if (lf < 0)
+                {
+                    break;
+                }
+
+                // The text's line break: the document's CRLF, or a bare LF.
+                int lineBreak = bytes.StartsWith("\r\n"u8) ? 2 : bytes.StartsWith("\n"u8) ? 1 : 0;
+                if (lineBreak == 0)
+                {
+                    return false;
+                }
+
+                bytes = bytes[lineBreak..];
+                expected = expected[(lf + 1)..];
+            }
+        }
+
+        return true;
+    }
+
+    private static byte[] Marker(int value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
+}
