@@ -167,6 +167,13 @@ public static class MimeSubmission
 
     private static string ReadableText(MimeMessage message)
     {
+        // The common case, one plain-text part that is not an attachment, without MimeKit's
+        // conversion chain when its bytes need none.
+        if (message.Body is TextPart { IsPlain: true, IsAttachment: false } single && PlainText.TryRead(single, out string? plain))
+        {
+            return plain;
+        }
+
         if (message.TextBody is { } text)
         {
             return text;
