@@ -11,9 +11,6 @@ internal sealed class ReaderPool : IDisposable
 {
     private const int MaxIdle = 256;
 
-    // Address space only; what is resident is what the OS caches anyway. Larger files read the
-    // rest through ordinary reads.
-    private const long MemoryMapBytes = 4L * 1024 * 1024 * 1024;
     private readonly string _connectionString;
     private readonly ConcurrentBag<Reader> _idle = [];
 
@@ -30,9 +27,10 @@ internal sealed class ReaderPool : IDisposable
         connection.Open();
         Sql.Execute(connection, "PRAGMA query_only = ON");
 
-        // Reads through a memory map of the database file: a page the OS has cached costs no
-        // system call and no copy into SQLite's own cache (a random list page touches dozens).
-        Sql.Execute(connection, $"PRAGMA mmap_size = {MemoryMapBytes}");
+        // No memory map (PRAGMA mmap_size): SQLite drops a reader's whole map at the first read
+        // after any commit, and maps and faults it in again, so under a steady stream of sends
+        // every read paid an unmap and a round of TLB shootdowns. Without it one SMTP sender's
+        // messages cost the server ~25% less CPU; pages come from the OS cache by pread instead.
         return new Reader(connection);
     }
 
