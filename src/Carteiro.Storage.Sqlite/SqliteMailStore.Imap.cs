@@ -106,7 +106,7 @@ public sealed partial class SqliteMailStore
             }
 
             return mimes;
-        }), cancellationToken);
+        }), cancellationToken, mapped: true);
 
     /// <inheritdoc />
     public Task<AppendOutcome?> AppendAsync(long accountId, string folder, AppendedMessage message, CancellationToken cancellationToken) =>

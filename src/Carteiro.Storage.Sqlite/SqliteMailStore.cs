@@ -89,13 +89,13 @@ public sealed partial class SqliteMailStore : IMailStore
 
     private readonly SemaphoreSlim _readSlots = new(Math.Max(4, Environment.ProcessorCount * 2));
 
-    private Task<T> ReadAsync<T>(Func<Reader, T> work, CancellationToken cancellationToken)
+    private Task<T> ReadAsync<T>(Func<Reader, T> work, CancellationToken cancellationToken, bool mapped = false)
     {
         if (_readSlots.Wait(0, CancellationToken.None))
         {
             try
             {
-                return Task.FromResult(Read(work));
+                return Task.FromResult(Read(work, mapped));
             }
             finally
             {
@@ -110,7 +110,7 @@ public sealed partial class SqliteMailStore : IMailStore
             await _readSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return Read(work);
+                return Read(work, mapped);
             }
             finally
             {
@@ -119,10 +119,10 @@ public sealed partial class SqliteMailStore : IMailStore
         }
     }
 
-    private T Read<T>(Func<Reader, T> work)
+    private T Read<T>(Func<Reader, T> work, bool mapped = false)
     {
         var pool = _readers ?? throw (_disposed ? new ObjectDisposedException(nameof(SqliteMailStore)) : new InvalidOperationException("the store is not initialized"));
-        var reader = pool.Rent();
+        var reader = pool.Rent(mapped);
         try
         {
             return work(reader);

@@ -38,7 +38,7 @@ internal sealed class StoreServer : IAsyncDisposable
 
     /// <summary>
     /// The anonymous part of <see cref="ResidentBytes"/> (RssAnon: heaps, stacks); the rest is
-    /// mostly file pages, among them the database pages the readers have touched through their mmap.
+    /// mostly file pages: the program, the runtime, and database pages read through a memory map.
     /// </summary>
     public long AnonymousBytes => StatusBytes("RssAnon:");
 
