@@ -31,8 +31,8 @@ internal static class StoredBody
     /// <remarks>Runs on the writer, once per message: one pass over the text, no copies.</remarks>
     public static object For(string body, ReadOnlySpan<byte> document)
     {
-        // Reading the document cannot make text shorter than the bytes' count of CRLFs allows,
-        // so a text longer than the document is not in it.
+        // Every character of the text takes at least one byte of the document, so a text longer
+        // than the document is not in it.
         if (body.Length == 0 || body.Length > document.Length)
         {
             return body;
