@@ -44,10 +44,12 @@ internal static class StoredBody
             return body;
         }
 
+        // No separate UTF-8 check: the comparison below accepts only bytes that are the text's own
+        // UTF-8, line breaks and a final CRLF. A NUL would be compared as well, but SQLite's text
+        // functions may stop at one, so such a text is kept as it was given.
         var tail = document[start..];
-        if (tail.Contains((byte)0) || !Utf8.IsValid(tail))
+        if (tail.Contains((byte)0))
         {
-            // SQLite would hand such bytes to the index as they are, not as the text has them.
             return body;
         }
 
