@@ -27,11 +27,20 @@ public static class MimeComposer
     /// <param name="inReplyTo">The parent's Message-ID (as in its header) when this is a reply.</param>
     public static Composed Compose(string sender, Draft draft, string domain, DateTimeOffset date, string? inReplyTo)
     {
+        string messageId = $"{Guid.NewGuid():N}@{domain}";
+        return PlainDocument.TryWrite(sender, draft, domain, date, inReplyTo, messageId) is { } document
+            ? new Composed(document, $"<{messageId}>", [])
+            : ComposeWithMimeKit(sender, draft, domain, date, inReplyTo, messageId);
+    }
+
+    /// <summary>Builds the document with MimeKit's object model: any draft, at MimeKit's cost.</summary>
+    internal static Composed ComposeWithMimeKit(string sender, Draft draft, string domain, DateTimeOffset date, string? inReplyTo, string messageId)
+    {
         var message = new MimeMessage
         {
             Date = date,
             Subject = draft.Subject,
-            MessageId = $"{Guid.NewGuid():N}@{domain}",
+            MessageId = messageId,
         };
         message.From.Add(new MailboxAddress(sender, $"{sender}@{domain}"));
         if (draft.ToEveryone)
@@ -100,47 +109,59 @@ public static class MimeComposer
     }
 
     /// <summary>
-    /// Turns every bare LF into CRLF in one pass. Safe on the whole document because every part is
-    /// 7-bit text, quoted-printable or base64: no raw binary holds an LF byte of its own.
+    /// Turns every bare LF into CRLF. Safe on a whole document whose parts are all 7-bit text,
+    /// quoted-printable or base64: no raw binary holds an LF byte of its own.
     /// </summary>
     internal static byte[] ToCrlf(ReadOnlySpan<byte> document)
     {
-        int bare = 0;
-        for (int i = document.IndexOf((byte)'\n'); i >= 0;)
-        {
-            if (i == 0 || document[i - 1] != '\r')
-            {
-                bare++;
-            }
-
-            int next = document[(i + 1)..].IndexOf((byte)'\n');
-            i = next < 0 ? -1 : i + 1 + next;
-        }
-
-        var result = new byte[document.Length + bare];
-        int written = 0;
-        int start = 0;
-        for (int i = document.IndexOf((byte)'\n'); i >= 0;)
-        {
-            document[start..i].CopyTo(result.AsSpan(written));
-            written += i - start;
-            if (i == 0 || document[i - 1] != '\r')
-            {
-                result[written++] = (byte)'\r';
-            }
-
-            result[written++] = (byte)'\n';
-            start = i + 1;
-            int next = document[start..].IndexOf((byte)'\n');
-            i = next < 0 ? -1 : start + next;
-        }
-
-        document[start..].CopyTo(result.AsSpan(written));
+        var result = new byte[CrlfLength(document)];
+        CopyAsCrlf(document, result);
         return result;
     }
 
+    /// <summary>The length of <paramref name="text"/> once every bare LF is a CRLF.</summary>
+    internal static int CrlfLength(ReadOnlySpan<byte> text)
+    {
+        int length = text.Length;
+        for (int i = text.IndexOf((byte)'\n'); i >= 0;)
+        {
+            if (i == 0 || text[i - 1] != '\r')
+            {
+                length++;
+            }
+
+            int next = text[(i + 1)..].IndexOf((byte)'\n');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return length;
+    }
+
+    /// <summary>Copies <paramref name="text"/> with every bare LF written as CRLF; <paramref name="destination"/> holds <see cref="CrlfLength"/> bytes.</summary>
+    internal static void CopyAsCrlf(ReadOnlySpan<byte> text, Span<byte> destination)
+    {
+        int written = 0;
+        int start = 0;
+        for (int i = text.IndexOf((byte)'\n'); i >= 0;)
+        {
+            text[start..i].CopyTo(destination[written..]);
+            written += i - start;
+            if (i == 0 || text[i - 1] != '\r')
+            {
+                destination[written++] = (byte)'\r';
+            }
+
+            destination[written++] = (byte)'\n';
+            start = i + 1;
+            int next = text[start..].IndexOf((byte)'\n');
+            i = next < 0 ? -1 : start + next;
+        }
+
+        text[start..].CopyTo(destination[written..]);
+    }
+
     // ASCII without NUL or bare CR, every line at most 998 octets (RFC 5322 2.1.1).
-    private static bool IsSevenBitSafe(string body)
+    internal static bool IsSevenBitSafe(string body)
     {
         int lineLength = 0;
         for (int i = 0; i < body.Length; i++)
