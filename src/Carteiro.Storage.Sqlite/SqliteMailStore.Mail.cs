@@ -12,8 +12,12 @@ public sealed partial class SqliteMailStore
     private const int MaxPage = 1000;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// No savepoint: a delivery refuses (unknown names) before it writes anything, and a savepoint
+    /// makes SQLite copy each page the delivery touches into its statement journal.
+    /// </remarks>
     public Task<DeliveryOutcome> DeliverAsync(NewMessage message, CancellationToken cancellationToken) =>
-        WriteAsync(w => w.Deliver(message), cancellationToken);
+        WriteAsync(w => w.Deliver(message), cancellationToken, savepoint: false);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken) =>

@@ -77,10 +77,11 @@ public sealed partial class SqliteMailStore : IMailStore
     private const int BackstopCheckpointPages = 4 * 1024;
     private const long LogSizeLimitBytes = 32L * 1024 * 1024;
 
-    private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
+    /// <summary>Queues a write; see <see cref="WriteQueue.ExecuteAsync"/> for <paramref name="savepoint"/>.</summary>
+    private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken, bool savepoint = true)
     {
         var queue = _queue ?? throw (_disposed ? new ObjectDisposedException(nameof(SqliteMailStore)) : new InvalidOperationException("the store is not initialized"));
-        return queue.ExecuteAsync(writer => writer.Guarded(work), cancellationToken);
+        return queue.ExecuteAsync(work, savepoint, cancellationToken);
     }
 
     // Reads run on the caller's thread, but no more of them at once than the machine can use:

@@ -7,7 +7,7 @@ namespace Carteiro.Storage.Sqlite;
 /// The one writer. Writes from every session queue here; a dedicated thread takes everything
 /// queued, runs it in one transaction and commits once (group commit), then completes each
 /// caller's task. One fsync thus acknowledges many sends. If a batch fails, its writes are rerun
-/// one per transaction so that a single bad write fails alone.
+/// one per transaction, each in a savepoint, so that a single bad write fails alone.
 /// </summary>
 internal sealed class WriteQueue : IDisposable
 {
@@ -33,12 +33,20 @@ internal sealed class WriteQueue : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Queues <paramref name="op"/> and completes when it is committed (or failed).</summary>
-    public async Task<T> ExecuteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="work"/> and completes when it is committed (or failed).</summary>
+    /// <param name="work">The write, run on the writer thread inside the batch transaction.</param>
+    /// <param name="savepoint">
+    /// Whether the write runs in a savepoint of its own, so that a refusal undoes its writes and
+    /// leaves the rest of the batch alone. A write that refuses only before it writes anything can
+    /// do without (a savepoint makes SQLite copy each page the write touches); should it refuse
+    /// later after all, the whole batch rolls back and reruns with savepoints.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for room in the queue.</param>
+    public async Task<T> ExecuteAsync<T>(Func<Writer, T> work, bool savepoint, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
         await _capacity.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var op = new WriteOp<T>(work);
+        var op = new WriteOp<T>(work, savepoint);
         _queue.Enqueue(op);
         _signal.Set();
 
@@ -110,7 +118,7 @@ internal sealed class WriteQueue : IDisposable
         }
     }
 
-    private void Commit(List<WriteOp> batch)
+    private void Commit(List<WriteOp> batch, bool savepoints = false)
     {
         try
         {
@@ -118,7 +126,7 @@ internal sealed class WriteQueue : IDisposable
             {
                 foreach (var op in batch)
                 {
-                    op.Run(_writer);
+                    op.Run(_writer, forceSavepoint: savepoints);
                 }
 
                 transaction.Commit();
@@ -135,7 +143,7 @@ internal sealed class WriteQueue : IDisposable
             // alone so the innocent ones still commit and only the faulty one reports failure.
             foreach (var op in batch)
             {
-                Commit([op]);
+                Commit([op], savepoints: true);
             }
         }
         catch (Exception error)
@@ -176,14 +184,15 @@ internal sealed class WriteQueue : IDisposable
 /// <summary>A queued write: runs inside the batch transaction, completes after commit.</summary>
 internal abstract class WriteOp
 {
-    public abstract void Run(Writer writer);
+    /// <summary>Runs the write; in a savepoint when it asked for one or <paramref name="forceSavepoint"/> is set.</summary>
+    public abstract void Run(Writer writer, bool forceSavepoint);
 
     public abstract void Complete();
 
     public abstract void Fail(Exception error);
 }
 
-internal sealed class WriteOp<T>(Func<Writer, T> work) : WriteOp
+internal sealed class WriteOp<T>(Func<Writer, T> work, bool savepoint) : WriteOp
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T _result = default!;
@@ -191,19 +200,28 @@ internal sealed class WriteOp<T>(Func<Writer, T> work) : WriteOp
 
     public Task<T> Task => _completion.Task;
 
-    public override void Run(Writer writer)
+    public override void Run(Writer writer, bool forceSavepoint)
     {
         _refusal = null;
+        if (!savepoint && !forceSavepoint)
+        {
+            // A refusal here escapes and rolls the batch back: what the write did cannot be
+            // undone on its own.
+            _result = work(writer);
+            return;
+        }
+
         try
         {
-            _result = work(writer);
+            _result = writer.Guarded(work);
         }
         catch (Carteiro.Core.Errors.CarteiroException refusal)
         {
-            // A refusal is decided before anything is written, so the batch goes on.
+            // The savepoint undid whatever the write did, so the batch goes on.
             _refusal = refusal;
         }
     }
+
 
     public override void Complete()
     {

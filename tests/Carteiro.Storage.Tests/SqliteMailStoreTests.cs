@@ -54,6 +54,34 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task SendRefusedAfterItWrote_LeavesNoRowAndTheRestOfItsBatchCommits()
+    {
+        // Deliveries run without a savepoint of their own. One from an account removed meanwhile
+        // is refused only once its message row is written (filing the sender's copy finds no
+        // account): the batch must roll back and rerun, not keep that row.
+        const int Count = 60;
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        var gone = await AccountAsync("gone");
+        Assert.True(await Store.RemoveAccountAsync(gone.Id, Ct));
+
+        var sends = Enumerable.Range(0, Count)
+            .Select(i => Task.Run(() => Store.DeliverAsync(Mail(i == Count / 2 ? gone : alice, to: ["bob"], subject: $"batch {i}"), Ct), Ct))
+            .ToList();
+
+        var refusal = await Assert.ThrowsAsync<Carteiro.Core.Errors.CarteiroException>(() => sends[Count / 2]);
+        Assert.Equal(Carteiro.Core.Errors.ErrorCode.NoSuchUser, refusal.Code);
+        foreach (var send in sends.Where((_, i) => i != Count / 2))
+        {
+            Assert.Empty((await send).UnknownRecipients);
+        }
+
+        Assert.Equal(Enumerable.Range(1, Count - 1).Select(i => (long)i), (await ListAsync(bob)).Select(e => e.Uid).Order());
+        Assert.Equal(Count - 1, Scalar("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(0, Scalar($"SELECT COUNT(*) FROM messages WHERE subject = 'batch {Count / 2}'"));
+    }
+
+    [Fact]
     public async Task DeletingEveryEntry_RemovesTheMessageRowAndItsIndexEntry()
     {
         var alice = await AccountAsync("alice");
