@@ -27,7 +27,7 @@ public static class MimeComposer
     /// <param name="inReplyTo">The parent's Message-ID (as in its header) when this is a reply.</param>
     public static Composed Compose(string sender, Draft draft, string domain, DateTimeOffset date, string? inReplyTo)
     {
-        string messageId = $"{Guid.NewGuid():N}@{domain}";
+        string messageId = MessageIds.New(domain);
         return PlainDocument.TryWrite(sender, draft, domain, date, inReplyTo, messageId) is { } document
             ? new Composed(document, $"<{messageId}>", [])
             : ComposeWithMimeKit(sender, draft, domain, date, inReplyTo, messageId);

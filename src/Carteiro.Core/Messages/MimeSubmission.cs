@@ -71,7 +71,7 @@ public static class MimeSubmission
         }
 
         string? givenId = string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId;
-        string messageId = givenId ?? $"{Guid.NewGuid():N}@{domain}";
+        string messageId = givenId ?? MessageIds.New(domain);
         if (givenId is null)
         {
             added.Append("Message-ID: <").Append(messageId).Append(">\r\n");

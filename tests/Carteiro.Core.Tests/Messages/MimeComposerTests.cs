@@ -43,6 +43,20 @@ public sealed class MimeComposerTests
     }
 
     [Fact]
+    public async Task MessageIds_FollowTheOrderTheyWereMadeIn()
+    {
+        // The store's index of Message-IDs stays cheap only when new ids come after the old ones.
+        string previous = MessageIds.New("example.org");
+        for (int i = 0; i < 20; i++)
+        {
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+            string next = MessageIds.New("example.org");
+            Assert.True(string.CompareOrdinal(previous, next) < 0, $"{previous} then {next}");
+            previous = next;
+        }
+    }
+
+    [Fact]
     public void Bcc_IsNeverInTheDocument()
     {
         var composed = Compose(new Draft { To = ["bob"], Bcc = ["zelda-secret"], Subject = "s", Body = "b" });
