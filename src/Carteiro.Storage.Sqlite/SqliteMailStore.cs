@@ -9,9 +9,9 @@ using Microsoft.Data.Sqlite;
 namespace Carteiro.Storage.Sqlite;
 
 /// <summary>
-/// The SQLite store: one file in WAL mode with <c>synchronous=FULL</c>, so a commit is on disk
-/// before it is acknowledged. Writes go through one group-committing writer thread; reads use a
-/// pool of read-only connections.
+/// The SQLite store: one file in WAL mode. Writes go through one group-committing writer thread,
+/// and each is acknowledged only once its commit is synced to disk (<see cref="LogSync"/>); reads
+/// use a pool of read-only connections.
 /// </summary>
 public sealed partial class SqliteMailStore : IMailStore
 {
@@ -46,7 +46,9 @@ public sealed partial class SqliteMailStore : IMailStore
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         Sql.Execute(connection, "PRAGMA journal_mode = WAL");
-        Sql.Execute(connection, "PRAGMA synchronous = FULL");
+        // The writer's commits do not wait for the disk: LogSync syncs the log behind them and
+        // acknowledges nothing before that. Checkpoints still sync at NORMAL.
+        Sql.Execute(connection, "PRAGMA synchronous = NORMAL");
         Sql.Execute(connection, "PRAGMA foreign_keys = ON");
         Sql.Execute(connection, "PRAGMA busy_timeout = 30000");
 
@@ -68,7 +70,7 @@ public sealed partial class SqliteMailStore : IMailStore
         Migrator.Apply(connection);
         _checkpointer = new Checkpointer(connectionString);
         _writer = new Writer(connection, _time) { Committed = _checkpointer.Committed };
-        _queue = new WriteQueue(_writer);
+        _queue = new WriteQueue(_writer, LogSync.ForDatabase(_path));
         _readers = new ReaderPool(connectionString);
         return Task.CompletedTask;
     }

@@ -5,8 +5,9 @@ namespace Carteiro.Storage.Sqlite;
 
 /// <summary>
 /// The one writer. Writes from every session queue here; a dedicated thread takes everything
-/// queued, runs it in one transaction and commits once (group commit), then completes each
-/// caller's task. One fsync thus acknowledges many sends. If a batch fails, its writes are rerun
+/// queued, runs it in one transaction and commits once (group commit), and <see cref="LogSync"/>
+/// completes each caller's task once the commit is on disk. One fsync thus acknowledges many
+/// sends, and the writer runs the next batch while it happens. If a batch fails, its writes are rerun
 /// one per transaction, each in a savepoint, so that a single bad write fails alone.
 /// </summary>
 internal sealed class WriteQueue : IDisposable
@@ -22,13 +23,15 @@ internal sealed class WriteQueue : IDisposable
     private readonly WakeSignal _signal = new();
     private readonly SemaphoreSlim _capacity = new(MaxQueued, MaxQueued);
     private readonly Writer _writer;
+    private readonly LogSync _sync;
     private readonly Thread _thread;
     private volatile bool _stopping;
     private int _stopped;
 
-    public WriteQueue(Writer writer)
+    public WriteQueue(Writer writer, LogSync sync)
     {
         _writer = writer;
+        _sync = sync;
         _thread = new Thread(Run) { IsBackground = true, Name = "carteiro-writer" };
         _thread.Start();
     }
@@ -132,10 +135,7 @@ internal sealed class WriteQueue : IDisposable
                 transaction.Commit();
             }
 
-            foreach (var op in batch)
-            {
-                op.Complete();
-            }
+            _sync.Committed(batch);
         }
         catch (Exception) when (batch.Count > 1)
         {
@@ -163,6 +163,7 @@ internal sealed class WriteQueue : IDisposable
         _stopping = true;
         _signal.Set();
         _thread.Join();
+        _sync.Dispose();
         Interlocked.Exchange(ref _stopped, 1);
         FailQueued();
 

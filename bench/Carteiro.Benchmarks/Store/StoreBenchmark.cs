@@ -28,10 +28,16 @@ internal static class StoreBenchmark
             }
 
             string body = new string('x', bodySize);
-            var composed = MimeComposer.Compose("user0", new Draft { To = ["user1"], Subject = "load", Body = body }, "localhost", DateTimeOffset.UtcNow, null);
-            NewMessage MessageFrom(int sender, int n) => new(
-                accounts[sender], null, DateTimeOffset.UtcNow, [accounts[concurrency + (n % 10)].Name], [], [], false,
-                $"load {n}", body, [], null, null, composed.MessageIdHeader, composed.Bytes);
+
+            // Each message its own document and Message-ID, as the server makes them: the store
+            // indexes the ids, so one id for every message would flatter it.
+            NewMessage MessageFrom(int sender, int n)
+            {
+                string recipient = accounts[concurrency + (n % 10)].Name;
+                var date = DateTimeOffset.UtcNow;
+                var composed = MimeComposer.Compose(accounts[sender].Name, new Draft { To = [recipient], Subject = $"load {n}", Body = body }, "localhost", date, null);
+                return new(accounts[sender], null, date, [recipient], [], [], false, $"load {n}", body, [], null, null, composed.MessageIdHeader, composed.Bytes);
+            }
 
             // Warm-up: JIT, page cache, prepared statements.
             await LoopAsync(TimeSpan.FromSeconds(2));
