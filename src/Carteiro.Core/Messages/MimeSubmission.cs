@@ -155,12 +155,15 @@ public static class MimeSubmission
     }
 
     // Parsed where it lies (a whole message may be tens of megabytes), not from a copy.
+    // Persistent: the parts' content stays a window on the document instead of a copy of it (for
+    // a 64 KiB message, 64 KiB more of fresh memory each time). The document outlives every read
+    // of that content, all of which happen before Parse or Describe returns.
     private static MimeMessage Load(ReadOnlyMemory<byte> document)
     {
-        using var input = MemoryMarshal.TryGetArray(document, out var segment)
+        var input = MemoryMarshal.TryGetArray(document, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(document.ToArray(), writable: false);
-        return MimeMessage.Load(input);
+        return MimeMessage.Load(input, persistent: true);
     }
 
     private static string OneLine(string? subject) => (subject ?? "").ReplaceLineEndings(" ").Trim();
