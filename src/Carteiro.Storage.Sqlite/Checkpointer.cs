@@ -6,8 +6,9 @@ namespace Carteiro.Storage.Sqlite;
 /// Copies committed pages from the write-ahead log back into the database file on a thread of its
 /// own. Left to SQLite, the commit that fills the log past 1,000 pages does that copy (and the
 /// database file's fsync) on the writer thread, so every sender waiting on that commit waited for
-/// it too. Here the writer only appends and syncs the log; this thread checkpoints behind it, at
-/// most once per <see cref="Pause"/>, and the writer restarts the log once it is all copied.
+/// it too. Here the writer only appends to the log (and <see cref="LogSync"/> syncs it); this thread
+/// checkpoints behind it, at most once per <see cref="Pause"/>, and the writer restarts the log
+/// once it is all copied.
 /// </summary>
 internal sealed class Checkpointer : IDisposable
 {

@@ -101,10 +101,11 @@ internal sealed class LogSync : IDisposable
         {
             _flush();
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception error)
         {
-            // Committed, but not known to be on disk: not acknowledged. A retry with the same
-            // client message id finds the send and is told so, rather than storing it twice.
+            // Committed, but not known to be on disk: not acknowledged (and this thread must live
+            // on to answer later batches). A retry with the same client message id finds the
+            // send and is told so, rather than storing it twice.
             var failure = new IOException("the write could not be synced to disk", error);
             foreach (var op in batch)
             {

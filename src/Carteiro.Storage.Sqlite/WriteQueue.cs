@@ -7,8 +7,8 @@ namespace Carteiro.Storage.Sqlite;
 /// The one writer. Writes from every session queue here; a dedicated thread takes everything
 /// queued, runs it in one transaction and commits once (group commit), and <see cref="LogSync"/>
 /// completes each caller's task once the commit is on disk. One fsync thus acknowledges many
-/// sends, and the writer runs the next batch while it happens. If a batch fails, its writes are rerun
-/// one per transaction, each in a savepoint, so that a single bad write fails alone.
+/// sends, and the writer runs the next batch while it happens. If a batch fails, its writes are
+/// rerun one per transaction, each in a savepoint, so that a single bad write fails alone.
 /// </summary>
 internal sealed class WriteQueue : IDisposable
 {
@@ -36,7 +36,7 @@ internal sealed class WriteQueue : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Queues <paramref name="work"/> and completes when it is committed (or failed).</summary>
+    /// <summary>Queues <paramref name="work"/> and completes when it is committed and on disk (or failed).</summary>
     /// <param name="work">The write, run on the writer thread inside the batch transaction.</param>
     /// <param name="savepoint">
     /// Whether the write runs in a savepoint of its own, so that a refusal undoes its writes and

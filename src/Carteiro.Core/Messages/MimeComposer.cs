@@ -4,8 +4,9 @@ using MimeKit.Text;
 namespace Carteiro.Core.Messages;
 
 /// <summary>
-/// Builds the RFC 5322 document of a native send with MimeKit, so every door (IMAP, POP3, the web)
-/// serves the same bytes. Bcc is never written into the document.
+/// Builds the RFC 5322 document of a native send, so every door (IMAP, POP3, the web) serves the
+/// same bytes: <see cref="PlainDocument"/> for plain sends, MimeKit for the rest (the same bytes
+/// either way). Bcc is never written into the document.
 /// </summary>
 public static class MimeComposer
 {

@@ -85,11 +85,13 @@ internal static class PlainDocument
 
     private static byte[] WithBody(ReadOnlySpan<byte> header, string body, bool sevenBit)
     {
-        byte[] utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(body.Length));
+        // The exact count, not the worst case: a body may be megabytes, three bytes a char at worst.
+        int length = Encoding.UTF8.GetByteCount(body);
+        byte[] utf8 = ArrayPool<byte>.Shared.Rent(length);
         byte[]? encoded = null;
         try
         {
-            int length = Encoding.UTF8.GetBytes(body, utf8);
+            Encoding.UTF8.GetBytes(body, utf8);
             ReadOnlySpan<byte> content = utf8.AsSpan(0, length);
             if (!sevenBit)
             {
