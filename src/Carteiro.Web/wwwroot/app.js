@@ -302,6 +302,10 @@ async function onSignIn(ev) {
 
 async function signOut() {
   stopEvents();
+  // Signed out from here on: a refresh due now (folders after a change) must not go out while
+  // the session is being removed, or it meets a 401 the page would report.
+  state.user = null;
+  clearTimeout(foldersTimer);
   try {
     await api('DELETE', '/api/session', undefined, { quiet401: true });
   } catch (err) {
