@@ -23,10 +23,14 @@ public sealed partial class ChatTerminalTests(ChatProcessFixture fixture)
         var (exit, output) = await fixture.CliAsync(bob, "send", "--to", ann, "--subject", "Live from the CLI", "--body", "typed elsewhere");
         Assert.True(exit == 0, output);
 
-        string screen = await chat.WaitForTextAsync("Live from the CLI");
-        Assert.Contains($"New mail from {bob}: Live from the CLI", screen, StringComparison.Ordinal);
-        Assert.Contains("Inbox (1)", screen, StringComparison.Ordinal);
-        Assert.Matches(@"N\s+\d\d:\d\d\s+" + bob, screen);
+        // The row, the count and the notice come in one redraw, but a capture can land while the
+        // terminal is still receiving it: wait for all three rather than read them off the first.
+        var row = new Regex(@"N\s+\d\d:\d\d\s+" + Regex.Escape(bob));
+        await chat.WaitForAsync(
+            s => s.Contains($"New mail from {bob}: Live from the CLI", StringComparison.Ordinal)
+                && s.Contains("Inbox (1)", StringComparison.Ordinal)
+                && row.IsMatch(s),
+            "the new mail's notice, count and row");
     }
 
     [Fact]
