@@ -11,7 +11,7 @@ namespace Carteiro.Benchmarks.Live;
 /// fanout           --server HOST:PORT --protocol native|irc [--recipients 1000] [--messages 200] [--warmup 20] [--window 4]
 ///                  [--size 300] [--prefix u] [--concurrency 32] [--server-pid PID] [--limit 600] [--json FILE]
 /// push-rate        --server HOST:PORT --protocol native|irc [--rate 1000] [--duration 10] [--warmup 2] [--size 300]
-///                  [--prefix p] [--server-pid PID] [--json FILE]
+///                  [--prefix p] [--server-pid PID] [--json FILE] [--timeline FILE (one CSV line a message, to find what made the tail)]
 /// idle-connections --server HOST:PORT --protocol native|irc|imap --server-pid PID [--connections 10000] [--accounts 0 (one each)]
 ///                  [--user U --password P (imap)] [--prefix i] [--concurrency 32] [--settle 5] [--wait 30] [--limit 1800] [--json FILE]
 /// </code>
@@ -51,7 +51,7 @@ internal static class LiveCommand
             case "push-rate":
                 var push = await PushRate.RunAsync(new PushRate.Settings(
                     target, Number("rate", 1000, 1, 100_000), TimeSpan.FromSeconds(Number("duration", 10, 1, 300)), TimeSpan.FromSeconds(Number("warmup", 2, 0, 60)),
-                    Number("size", 300, 1, 400), options.GetValueOrDefault("prefix", "p"), password, Pid())).ConfigureAwait(false);
+                    Number("size", 300, 1, 400), options.GetValueOrDefault("prefix", "p"), password, Pid(), options.GetValueOrDefault("timeline"))).ConfigureAwait(false);
                 (result, line) = (push, PushRate.Describe(push));
                 break;
             default:

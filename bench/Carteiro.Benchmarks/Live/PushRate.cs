@@ -19,7 +19,7 @@ internal static class PushRate
     private const int MaxInFlight = 120;
 
     public sealed record Settings(
-        LiveTarget Target, int Rate, TimeSpan Duration, TimeSpan Warmup, int BodySize, string Prefix, string Password, int? ServerPid);
+        LiveTarget Target, int Rate, TimeSpan Duration, TimeSpan Warmup, int BodySize, string Prefix, string Password, int? ServerPid, string? TimelinePath = null);
 
     public sealed record Result(
         string Server, string Protocol, int Rate, double Seconds, int Measured, int Received, int Missing, double AchievedRate,
@@ -140,6 +140,11 @@ internal static class PushRate
             }
         }
 
+        if (settings.TimelinePath is { } timelinePath)
+        {
+            await WriteTimelineAsync(timelinePath, scheduled, written, received, acked, warmup).ConfigureAwait(false);
+        }
+
         int measured = total - warmup;
         double seconds = measured > 0 && lastArrival > 0 ? Stopwatch.GetElapsedTime(scheduled[warmup], lastArrival).TotalSeconds : 0;
         return new Result(
@@ -147,6 +152,21 @@ internal static class PushRate
             seconds > 0 ? push.Count / seconds : 0, Percentiles.Of(push), native ? Percentiles.Of(ack) : null, Percentiles.Of(fromWrite), Percentiles.Of(lag),
             cpuAfter - cpuBefore is double cpu ? cpu * 1000 / Math.Max(1, measured) : null, clientCpu.TotalMicroseconds / Math.Max(1, measured),
             sender.Refused, heldBack, threads);
+    }
+
+    // One line a measured message, in microseconds from the first one's scheduled time: when it was
+    // due, when it was written, when it arrived and was acknowledged (-1: never). A tail is then
+    // seen as the moments it happened at, which tells a periodic stall from scattered lateness.
+    private static async Task WriteTimelineAsync(string path, long[] scheduled, long[] written, long[] received, long[] acked, int warmup)
+    {
+        await using var file = new StreamWriter(path);
+        await file.WriteLineAsync("number,due_us,written_us,received_us,acked_us").ConfigureAwait(false);
+        long origin = scheduled[warmup];
+        string At(long timestamp) => timestamp == 0 ? "-1" : Stopwatch.GetElapsedTime(origin, timestamp).TotalMicroseconds.ToString("F0", CultureInfo.InvariantCulture);
+        for (int i = warmup; i < scheduled.Length; i++)
+        {
+            await file.WriteLineAsync(Invariant($"{i - warmup},{At(scheduled[i])},{At(written[i])},{At(received[i])},{At(acked[i])}")).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A line for the console.</summary>
