@@ -62,14 +62,4 @@ internal static class Sql
     public static long ToUnixMs(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromUnixMs(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
-
-    /// <summary>
-    /// The bytes as the array SQLite binds: the caller's own array when it holds exactly these
-    /// bytes (a composed or submitted document usually does), a copy only otherwise.
-    /// </summary>
-    public static byte[] Blob(ReadOnlyMemory<byte> bytes) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
-            && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
-            ? array
-            : bytes.ToArray();
 }

@@ -10,7 +10,7 @@ internal sealed partial class Writer
     public Account CreateAccount(string name, string passwordHash, bool isAdmin)
     {
         string key = UserName.Normalize(name);
-        if (_findAccountByKey.With(key).ExecuteScalar() is not null)
+        if (_findAccountByKey.Bind(1, key).Int64OrNull() is not null)
         {
             Refuse.With(ErrorCode.NameTaken, $"the name '{name}' is taken");
         }

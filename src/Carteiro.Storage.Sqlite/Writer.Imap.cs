@@ -149,11 +149,10 @@ internal sealed partial class Writer
         // Millisecond precision: what is stored is what is read back.
         long date = Sql.ToUnixMs(message.Date);
         string names = string.Join(' ', [message.From, .. message.To, .. message.Cc]);
-        long messageId = (long)_insertMessage.WithAll(
-            null, message.From, null, date, message.Subject, StoredBody.For(message.Body, message.Mime.Span),
-            Snippet.Of(message.Body), SummaryRows.Join(message.To), SummaryRows.Join(message.Cc), "",
-            0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
-            message.Mime.Length, null, null, message.MessageIdHeader, Sql.Blob(message.Mime)).ExecuteScalar()!;
+        long messageId = InsertMessageRow(
+            null, message.From, null, date, message.Subject, message.Body, Snippet.Of(message.Body),
+            SummaryRows.Join(message.To), SummaryRows.Join(message.Cc), "", everyone: false, names, message.Attachments,
+            null, null, message.MessageIdHeader, message.Mime.Span);
         MarkForIndex(messageId);
 
         var (uid, modSeq) = BumpForInsert(folder.Id, message.Flags);

@@ -24,7 +24,7 @@ internal sealed partial class Writer
     // Sends later in the same transaction than a drain: still pending when it commits.
     private long _markedSinceDrain;
 
-    private SqliteCommand? _insertPending;
+    private RawStatement? _insertPending;
     private SqliteCommand? _pendingUpTo;
     private SqliteCommand? _indexUpTo;
     private SqliteCommand? _clearPendingUpTo;
@@ -35,7 +35,7 @@ internal sealed partial class Writer
 
     private void PrepareIndexStatements()
     {
-        _insertPending = Sql.Prepare(_connection, "INSERT INTO fts_pending (message_id) VALUES ($m)", "$m");
+        _insertPending = new RawStatement(_connection, "INSERT INTO fts_pending (message_id) VALUES (?1)");
         _pendingUpTo = Sql.Prepare(_connection, """
             SELECT COALESCE((SELECT message_id FROM fts_pending ORDER BY message_id LIMIT 1 OFFSET $n), (SELECT MAX(message_id) FROM fts_pending))
             """, "$n");
@@ -51,7 +51,7 @@ internal sealed partial class Writer
 
     private void MarkForIndex(long messageId)
     {
-        _insertPending!.With(messageId).ExecuteNonQuery();
+        _insertPending!.Bind(1, messageId).Execute();
         Interlocked.Increment(ref _pendingHint);
         if (_drainedInTransaction)
         {

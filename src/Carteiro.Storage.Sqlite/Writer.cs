@@ -21,12 +21,12 @@ internal sealed partial class Writer : IDisposable
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
-    private readonly SqliteCommand _findAccountByKey;
+    private readonly RawStatement _findAccountByKey;
     private readonly SqliteCommand _allInboxes;
-    private readonly SqliteCommand _bumpSpecial;
-    private readonly SqliteCommand _findByClientId;
-    private readonly SqliteCommand _insertMessage;
-    private readonly SqliteCommand _insertEntry;
+    private readonly RawStatement _bumpSpecial;
+    private readonly RawStatement _findByClientId;
+    private readonly RawStatement _insertMessage;
+    private readonly RawStatement _insertEntry;
     private readonly SqliteCommand _insertInboxEntries;
     private readonly SqliteCommand _entryState;
     private readonly SqliteCommand _summaryById;
@@ -53,29 +53,29 @@ internal sealed partial class Writer : IDisposable
         _savepoint = Sql.Prepare(connection, "SAVEPOINT op");
         _release = Sql.Prepare(connection, "RELEASE op");
         _rollbackTo = Sql.Prepare(connection, "ROLLBACK TO op");
-        _findAccountByKey = Sql.Prepare(connection, "SELECT id, name FROM accounts WHERE name_key = $k", "$k");
+        _findAccountByKey = new RawStatement(connection, "SELECT id, name FROM accounts WHERE name_key = ?1");
         _allInboxes = Sql.Prepare(connection, """
             UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + 1
             WHERE special = 'inbox' RETURNING id, account_id, uid_next - 1, highest_modseq, name
             """);
-        _bumpSpecial = Sql.Prepare(connection, """
-            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + $unread
-            WHERE account_id = $a AND special = $s RETURNING id, uid_next - 1, highest_modseq, name
-            """, "$unread", "$a", "$s");
-        _findByClientId = Sql.Prepare(connection, """
-            SELECT m.id, m.date, (SELECT MIN(e.id) FROM entries e WHERE e.message_id = m.id AND e.account_id = $s)
-            FROM messages m WHERE m.sender_id = $s AND m.client_id = $c
-            """, "$s", "$c");
-        _insertMessage = Sql.Prepare(connection, """
+        _bumpSpecial = new RawStatement(connection, """
+            UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + ?1
+            WHERE account_id = ?2 AND special = ?3 RETURNING id, uid_next - 1, highest_modseq, name
+            """);
+        _findByClientId = new RawStatement(connection, """
+            SELECT m.id, m.date, (SELECT MIN(e.id) FROM entries e WHERE e.message_id = m.id AND e.account_id = ?1)
+            FROM messages m WHERE m.sender_id = ?1 AND m.client_id = ?2
+            """);
+        _insertMessage = new RawStatement(connection, """
             INSERT INTO messages (sender_id, sender_name, client_id, date, subject, body, snippet, to_names, cc_names, bcc_names,
                 everyone, names, attachments, attachment_count, size, in_reply_to, thread_id, message_id_header, mime)
-            VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17, $p18)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
             RETURNING id
-            """, "$p0", "$p1", "$p2", "$p3", "$p4", "$p5", "$p6", "$p7", "$p8", "$p9", "$p10", "$p11", "$p12", "$p13", "$p14", "$p15", "$p16", "$p17", "$p18");
-        _insertEntry = Sql.Prepare(connection, """
+            """);
+        _insertEntry = new RawStatement(connection, """
             INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq, size, date)
-            SELECT $a, $f, $u, $m, $fl, $ms, size, date FROM messages WHERE id = $m RETURNING id
-            """, "$a", "$f", "$u", "$m", "$fl", "$ms");
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, size, date FROM messages WHERE id = ?4 RETURNING id
+            """);
         // A message to everyone files one entry per inbox in a single statement: a statement per
         // inbox made every statement journal its pages inside the write's savepoint, and freeing
         // that growing sub-journal after each one cost most of a broadcast's time.
@@ -183,10 +183,10 @@ internal sealed partial class Writer : IDisposable
         long senderId = message.Sender.Id;
         if (message.ClientId is not null)
         {
-            using var row = _findByClientId.With(senderId, message.ClientId).ExecuteReader();
+            using var row = _findByClientId.Bind(1, senderId).Bind(2, message.ClientId).Query();
             if (row.Read())
             {
-                return new DeliveryOutcome(row.IsDBNull(2) ? 0 : row.GetInt64(2), row.GetInt64(0), Sql.FromUnixMs(row.GetInt64(1)), true, [], []);
+                return new DeliveryOutcome(row.IsNull(2) ? 0 : row.Int64(2), row.Int64(0), Sql.FromUnixMs(row.Int64(1)), true, [], []);
             }
         }
 
@@ -264,7 +264,7 @@ internal sealed partial class Writer : IDisposable
         var canonical = new List<string>(names.Count);
         foreach (string name in names)
         {
-            using var row = _findAccountByKey.With(UserName.Normalize(name)).ExecuteReader();
+            using var row = _findAccountByKey.Bind(1, UserName.Normalize(name)).Query();
             if (!row.Read())
             {
                 if (!unknown.Contains(name, StringComparer.OrdinalIgnoreCase))
@@ -275,8 +275,8 @@ internal sealed partial class Writer : IDisposable
                 continue;
             }
 
-            string accountName = row.GetString(1);
-            recipients[row.GetInt64(0)] = accountName;
+            string accountName = row.Text(1);
+            recipients[row.Int64(0)] = accountName;
             if (!canonical.Contains(accountName))
             {
                 canonical.Add(accountName);
@@ -291,28 +291,52 @@ internal sealed partial class Writer : IDisposable
         // Millisecond precision: what is stored is what was announced.
         var date = Sql.FromUnixMs(Sql.ToUnixMs(message.Date));
         string names = string.Join(' ', [message.Sender.Name, .. to, .. cc]);
-        long id = (long)_insertMessage.WithAll(
-            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, StoredBody.For(message.Body, message.Mime.Span),
-            Snippet.Of(message.Body), SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc),
-            message.ToEveryone ? 1 : 0, names, AttachmentJson.Write(message.Attachments), message.Attachments.Count,
-            message.Mime.Length, message.InReplyTo, message.ThreadId, message.MessageIdHeader, Sql.Blob(message.Mime)).ExecuteScalar()!;
+        long id = InsertMessageRow(
+            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body, Snippet.Of(message.Body),
+            SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc), message.ToEveryone, names, message.Attachments,
+            message.InReplyTo, message.ThreadId, message.MessageIdHeader, message.Mime.Span);
         MarkForIndex(id);
         return (id, date);
     }
 
     private (long Folder, long Uid, long ModSeq, string Name) Bump(long accountId, string special, int unread)
     {
-        using var row = _bumpSpecial.With(unread, accountId, special).ExecuteReader();
+        using var row = _bumpSpecial.Bind(1, unread).Bind(2, accountId).Bind(3, special).Query();
         if (!row.Read())
         {
             Refuse.With(ErrorCode.NoSuchUser, "the account no longer exists");
         }
 
-        return (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetString(3));
+        return (row.Int64(0), row.Int64(1), row.Int64(2), row.Text(3));
+    }
+
+    /// <summary>Stores a message's row (its text either as given or as a place in its document); returns its id.</summary>
+    private long InsertMessageRow(
+        long? senderId, string senderName, string? clientId, long dateMs, string subject, string body, string snippet, string toNames, string ccNames,
+        string bccNames, bool everyone, string names, IReadOnlyList<AttachmentInfo> attachments, long? inReplyTo, long? threadId,
+        string messageIdHeader, ReadOnlySpan<byte> document)
+    {
+        var statement = _insertMessage
+            .Bind(1, senderId).Bind(2, senderName).Bind(3, clientId).Bind(4, dateMs).Bind(5, subject);
+        if (StoredBody.For(body, document) is byte[] marker)
+        {
+            statement.Bind(6, marker);
+        }
+        else
+        {
+            statement.Bind(6, body);
+        }
+
+        return statement
+            .Bind(7, snippet).Bind(8, toNames).Bind(9, ccNames).Bind(10, bccNames).Bind(11, everyone ? 1 : 0).Bind(12, names)
+            .Bind(13, AttachmentJson.Write(attachments)).Bind(14, attachments.Count).Bind(15, document.Length).Bind(16, inReplyTo)
+            .Bind(17, threadId).Bind(18, messageIdHeader).Bind(19, document)
+            .Int64OrNull() ?? throw new InvalidOperationException("INSERT … RETURNING id returned no row");
     }
 
     private long InsertEntry(long account, long folder, long uid, long message, MessageFlags flags, long modSeq) =>
-        (long)_insertEntry.WithAll(account, folder, uid, message, (long)flags, modSeq).ExecuteScalar()!;
+        _insertEntry.Bind(1, account).Bind(2, folder).Bind(3, uid).Bind(4, message).Bind(5, (long)flags).Bind(6, modSeq)
+            .Int64OrNull() ?? throw new InvalidOperationException("the message of a new entry is missing");
 
     private EntryState? FindEntry(long accountId, long id)
     {
