@@ -6,9 +6,9 @@ namespace Carteiro.Storage.Sqlite;
 /// <summary>
 /// A statement prepared once on the writer's connection and driven through SQLite's C API, for
 /// the few statements every send runs. Through <see cref="SqliteCommand"/> each execution also
-/// made a reader, looked its parameters up by name and boxed their values; for a send's small
-/// statements that layer cost about as much as SQLite's own work. Values bind by position
-/// (1-based, as in SQLite); text binds from the string's characters without a UTF-8 copy.
+/// made a reader, looked its parameters up by name and boxed their values; perf put about a fifth
+/// of the writer's samples in that layer and the interop under it. Values bind by position
+/// (1-based, as in SQLite); text binds from the string's characters, with no managed UTF-8 copy.
 /// Errors surface as <see cref="SqliteException"/>, as from a command.
 /// </summary>
 internal sealed class RawStatement : IDisposable
