@@ -201,11 +201,12 @@ internal sealed partial class Writer : IDisposable
             return DeliveryOutcome.Unknown(unknown);
         }
 
-        var (messageId, date) = InsertMessage(message, to, cc, bcc);
+        string snippet = Snippet.Of(message.Body);
+        var (messageId, date) = InsertMessage(message, snippet, to, cc, bcc);
         var deliveries = new List<Delivery>(message.ToEveryone ? 16 : recipients.Count + 1);
         var template = new MessageSummary(0, "", 0, messageId, message.ThreadId ?? messageId, message.InReplyTo, message.Sender.Name,
             to, cc, [], message.ToEveryone, message.Subject, date, message.Mime.Length, MessageFlags.None,
-            Snippet.Of(message.Body), message.Attachments.Count, 0);
+            snippet, message.Attachments.Count, 0);
 
         // The sender's copy first: its id is the one the sender is told.
         var (sentFolder, sentUid, sentModSeq, sentName) = Bump(senderId, "sent", unread: 0);
@@ -286,13 +287,13 @@ internal sealed partial class Writer : IDisposable
         return canonical;
     }
 
-    private (long Id, DateTimeOffset Date) InsertMessage(NewMessage message, List<string> to, List<string> cc, List<string> bcc)
+    private (long Id, DateTimeOffset Date) InsertMessage(NewMessage message, string snippet, List<string> to, List<string> cc, List<string> bcc)
     {
         // Millisecond precision: what is stored is what was announced.
         var date = Sql.FromUnixMs(Sql.ToUnixMs(message.Date));
         string names = string.Join(' ', [message.Sender.Name, .. to, .. cc]);
         long id = InsertMessageRow(
-            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body, Snippet.Of(message.Body),
+            message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body, snippet,
             SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc), message.ToEveryone, names, message.Attachments,
             message.InReplyTo, message.ThreadId, message.MessageIdHeader, message.Mime.Span);
         MarkForIndex(id);
