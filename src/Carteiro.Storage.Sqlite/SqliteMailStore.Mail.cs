@@ -1,4 +1,3 @@
-using System.Text;
 using Carteiro.Core.Errors;
 using Carteiro.Core.Mailboxes;
 using Carteiro.Core.Messages;
@@ -107,7 +106,7 @@ public sealed partial class SqliteMailStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<MessageSummary>> SearchAsync(long accountId, SearchQuery query, CancellationToken cancellationToken)
     {
-        string match = ToFtsQuery(query.Text);
+        string match = SearchTerms.ToFtsQuery(query.Text);
         if (match.Length == 0)
         {
             return [];
@@ -120,7 +119,20 @@ public sealed partial class SqliteMailStore
             await WriteAsync(w => w.IndexAllPending(), cancellationToken).ConfigureAwait(false);
         }
 
-        return await ReadAsync<IReadOnlyList<MessageSummary>>(r =>
+        try
+        {
+            return await FindAsync(accountId, query, match, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException error) when (error.Message.Contains("phrase queries are not supported", StringComparison.Ordinal))
+        {
+            // SQLite's tokenizer still cut a term in two: its Unicode tables are older than .NET's.
+            string cautious = SearchTerms.ToFtsQuery(query.Text, cautious: true);
+            return cautious.Length == 0 ? [] : await FindAsync(accountId, query, cautious, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<IReadOnlyList<MessageSummary>> FindAsync(long accountId, SearchQuery query, string match, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<MessageSummary>>(r =>
         {
             long folderId = 0;
             if (query.Folder is not null)
@@ -148,46 +160,6 @@ public sealed partial class SqliteMailStore
                 match, accountId, folderId, Math.Clamp(query.Limit, 1, MaxPage), Math.Max(0, query.Offset));
             return SummaryRows.ReadAll(command);
         }, cancellationToken);
-    }
-
-    /// <summary>
-    /// Turns what a person types into an FTS5 query: each word becomes a quoted phrase (so FTS
-    /// syntax characters are inert), a trailing '*' keeps prefix matching, and words are ANDed.
-    /// </summary>
-    internal static string ToFtsQuery(string text)
-    {
-        var builder = new StringBuilder();
-        // Control characters (NUL among them) separate words like spaces do.
-        string cleaned = string.Create(text.Length, text, static (span, source) =>
-        {
-            for (int i = 0; i < source.Length; i++)
-            {
-                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
-            }
-        });
-        foreach (string word in cleaned.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            bool prefix = word.EndsWith('*');
-            string bare = word.TrimEnd('*').Replace("\"", "\"\"", StringComparison.Ordinal);
-            if (bare.Length == 0)
-            {
-                continue;
-            }
-
-            if (builder.Length > 0)
-            {
-                builder.Append(' ');
-            }
-
-            builder.Append('"').Append(bare).Append('"');
-            if (prefix)
-            {
-                builder.Append('*');
-            }
-        }
-
-        return builder.ToString();
-    }
 
     /// <inheritdoc />
     public Task<MessageDetail?> GetAsync(long accountId, long id, CancellationToken cancellationToken) => ReadAsync(r =>

@@ -80,6 +80,33 @@ public abstract partial class MailStoreContract
     }
 
     [Theory]
+    [InlineData("e-mail")]
+    [InlineData("joe.bloggs")]
+    [InlineData("bloggs.joe")]
+    [InlineData("E-MA*")]
+    [InlineData("(draft)")]
+    public async Task Search_AWordWithPunctuation_FindsEachOfItsParts(string text)
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        var draft = await SendAsync(Mail(alice, to: ["bob"], subject: "Review", body: "Please e-mail the draft to joe.bloggs before noon."));
+        await SendAsync(Mail(alice, to: ["bob"], subject: "Other", body: "Nothing to see: mail for joe only."));
+
+        Assert.Equal([draft.MessageId], (await SearchAsync(bob, text)).Select(e => e.MessageId));
+    }
+
+    [Fact]
+    public async Task Search_AWordWithPunctuation_StillNeedsEveryPart()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        await SendAsync(Mail(alice, to: ["bob"], subject: "Review", body: "Please e-mail the draft to joe.bloggs before noon."));
+
+        Assert.Empty(await SearchAsync(bob, "e-mailbox"));
+        Assert.Empty(await SearchAsync(bob, "joe.smith"));
+    }
+
+    [Theory]
     [InlineData("cafe")]
     [InlineData("café")]
     [InlineData("CAFÉ")]
