@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using Carteiro.Core.Messages;
 
 namespace Carteiro.Storage.Sqlite;
 
@@ -16,7 +17,8 @@ namespace Carteiro.Storage.Sqlite;
 /// digits: <c>X</c> means the text is the document from byte X to its end, each CRLF read as LF;
 /// <c>-X</c> the same without the document's final CRLF (a composed document ends every line,
 /// the typed text need not). A marker is only written after reading the document that way gave
-/// exactly the text (<see cref="For"/>), so what is read back is what was given.
+/// exactly the text (<see cref="For"/>), or for a text known to be the document's tail since it
+/// was found there (<see cref="At"/>), so what is read back is what was given.
 /// </para>
 /// </summary>
 internal static class StoredBody
@@ -61,6 +63,9 @@ internal static class StoredBody
 
         return rest.IsEmpty ? Marker(start) : rest.SequenceEqual("\r\n"u8) ? Marker(-start) : body;
     }
+
+    /// <summary>The marker for a text that is the document from byte <paramref name="start"/> to its end (<see cref="MessageText.InDocument"/>).</summary>
+    public static byte[] At(int start) => Marker(start);
 
     // Where the header ends: after the first empty line.
     private static int TextStart(ReadOnlySpan<byte> document)

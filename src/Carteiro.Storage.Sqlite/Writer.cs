@@ -201,7 +201,7 @@ internal sealed partial class Writer : IDisposable
             return DeliveryOutcome.Unknown(unknown);
         }
 
-        string snippet = Snippet.Of(message.Body);
+        string snippet = message.Body.Snippet(message.Mime.Span);
         var (messageId, date) = InsertMessage(message, snippet, to, cc, bcc);
         var deliveries = new List<Delivery>(message.ToEveryone ? 16 : recipients.Count + 1);
         var template = new MessageSummary(0, "", 0, messageId, message.ThreadId ?? messageId, message.InReplyTo, message.Sender.Name,
@@ -313,19 +313,19 @@ internal sealed partial class Writer : IDisposable
 
     /// <summary>Stores a message's row (its text either as given or as a place in its document); returns its id.</summary>
     private long InsertMessageRow(
-        long? senderId, string senderName, string? clientId, long dateMs, string subject, string body, string snippet, string toNames, string ccNames,
+        long? senderId, string senderName, string? clientId, long dateMs, string subject, MessageText body, string snippet, string toNames, string ccNames,
         string bccNames, bool everyone, string names, IReadOnlyList<AttachmentInfo> attachments, long? inReplyTo, long? threadId,
         string messageIdHeader, ReadOnlySpan<byte> document)
     {
         var statement = _insertMessage
             .Bind(1, senderId).Bind(2, senderName).Bind(3, clientId).Bind(4, dateMs).Bind(5, subject);
-        if (StoredBody.For(body, document) is byte[] marker)
+        if ((body.Value is { } text ? StoredBody.For(text, document) : StoredBody.At(body.DocumentStart)) is byte[] marker)
         {
             statement.Bind(6, marker);
         }
         else
         {
-            statement.Bind(6, body);
+            statement.Bind(6, body.Value);
         }
 
         return statement

@@ -6,6 +6,25 @@ namespace Carteiro.Storage.Tests;
 public abstract partial class MailStoreContract
 {
     [Fact]
+    public async Task ATextThatIsTheDocumentsTail_ReadsBackExactly_WithItsSnippet_AndIsFound()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        const string header = "From: alice@example.org\r\nSubject: tail\r\n\r\n";
+        const string content = "  Olá Bob,\r\n\r\nthe zeppelin lands at noon. ☕\r\n";
+        byte[] document = System.Text.Encoding.UTF8.GetBytes(header + content);
+
+        await SendAsync(Mail(alice, to: ["bob"], subject: "tail", mime: document) with { Body = MessageText.InDocument(header.Length) });
+
+        const string text = "  Olá Bob,\n\nthe zeppelin lands at noon. ☕\n";
+        var entry = Assert.Single(await ListAsync(bob));
+        Assert.Equal(Snippet.Of(text), entry.Snippet);
+        Assert.Equal(text, (await Store.GetAsync(bob.Id, entry.Id, Ct))!.Body);
+        Assert.Equal(document, await Store.GetMimeAsync(bob.Id, entry.Id, Ct));
+        Assert.Equal(entry.Id, Assert.Single(await SearchAsync(bob, "zeppelin")).Id);
+    }
+
+    [Fact]
     public async Task Get_ReturnsBodyAttachmentsAndMessageIdHeader()
     {
         var alice = await AccountAsync("alice");

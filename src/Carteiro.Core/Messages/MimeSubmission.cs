@@ -31,7 +31,7 @@ public static class MimeSubmission
         string MessageIdHeader,
         bool MessageIdGiven,
         string Subject,
-        string Body,
+        MessageText Body,
         IReadOnlyList<AttachmentInfo> Attachments,
         IReadOnlyList<string> ToNames,
         IReadOnlyList<string> CcNames,
@@ -78,6 +78,7 @@ public static class MimeSubmission
         }
 
         byte[] bytes;
+        MessageText? body = null;
         if (message.Headers.Contains(HeaderId.Bcc))
         {
             // Blind copies must not show in the copies the recipients get.
@@ -92,10 +93,17 @@ public static class MimeSubmission
             bytes = new byte[Encoding.UTF8.GetByteCount(added.ToString()) + document.Length];
             int at = Encoding.UTF8.GetBytes(added.ToString(), bytes);
             document.Span.CopyTo(bytes.AsSpan(at));
+
+            // The common case, one plain-text part kept as submitted: its text is the stored
+            // document's tail, and no string of it is made.
+            if (message.Body is TextPart { IsPlain: true, IsAttachment: false } single && PlainText.TryLocate(single, document.Span, out int start))
+            {
+                body = MessageText.InDocument(at + start);
+            }
         }
 
         string subject = OneLine(message.Subject);
-        return new Parsed(bytes, $"<{messageId}>", givenId is not null, subject, ReadableText(message), Attachments(message),
+        return new Parsed(bytes, $"<{messageId}>", givenId is not null, subject, body ?? ReadableText(message), Attachments(message),
             LocalNames(message.To, domain), LocalNames(message.Cc, domain),
             string.IsNullOrWhiteSpace(message.InReplyTo) ? null : $"<{message.InReplyTo}>");
     }

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Unicode;
 using MimeKit;
+using MimeKit.IO;
 
 namespace Carteiro.Core.Messages;
 
@@ -20,10 +21,7 @@ internal static class PlainText
     public static bool TryRead(TextPart part, [NotNullWhen(true)] out string? text)
     {
         text = null;
-        if (part.Content is not { } content
-            || content.Encoding is not (ContentEncoding.Default or ContentEncoding.SevenBit or ContentEncoding.EightBit or ContentEncoding.Binary)
-            || Charset(part.ContentType.Charset) is not { } asciiOnly
-            || content.Stream is not { CanSeek: true } stream || stream.Length > Array.MaxLength)
+        if (ReadableContent(part, out bool asciiOnly) is not { } content || content.Stream is not { CanSeek: true } stream || stream.Length > Array.MaxLength)
         {
             return false;
         }
@@ -34,12 +32,7 @@ internal static class PlainText
         {
             stream.Position = 0;
             stream.ReadExactly(buffer, 0, length);
-            var bytes = buffer.AsSpan(0, length);
-
-            // MimeKit looks for a byte-order mark, converts other bytes with a fallback, and drops
-            // a CR that ends the content (its line-break filter waits for an LF that never comes);
-            // those texts are left to it.
-            if (bytes.StartsWith(ByteOrderMark) || bytes.EndsWith((byte)'\r') || !(asciiOnly ? Ascii.IsValid(bytes) : Utf8.IsValid(bytes)))
+            if (!IsPlainText(buffer.AsSpan(0, length), asciiOnly))
             {
                 return false;
             }
@@ -53,6 +46,53 @@ internal static class PlainText
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// Where the part's text starts in <paramref name="document"/>, the whole message it was parsed
+    /// from (persistently, so that its content is a window on the document), when the text runs
+    /// from there to the document's end and reads as <see cref="TryRead"/> would read it, with no
+    /// NUL in it (see <see cref="MessageText"/>).
+    /// </summary>
+    public static bool TryLocate(TextPart part, ReadOnlySpan<byte> document, out int start)
+    {
+        start = -1;
+        if (ReadableContent(part, out bool asciiOnly) is not { } content
+            || content.Stream is not BoundStream { BaseStream: MemoryStream } window
+            || window.StartBoundary < 0 || window.StartBoundary + window.Length != document.Length)
+        {
+            return false;
+        }
+
+        var bytes = document[(int)window.StartBoundary..];
+        if (!IsPlainText(bytes, asciiOnly) || bytes.Contains((byte)0))
+        {
+            return false;
+        }
+
+        start = (int)window.StartBoundary;
+        return true;
+    }
+
+    // The content of a part this reads (no transfer encoding; UTF-8, or ASCII when asciiOnly), or null.
+    private static IMimeContent? ReadableContent(TextPart part, out bool asciiOnly)
+    {
+        asciiOnly = false;
+        if (part.Content is not { } content
+            || content.Encoding is not (ContentEncoding.Default or ContentEncoding.SevenBit or ContentEncoding.EightBit or ContentEncoding.Binary)
+            || Charset(part.ContentType.Charset) is not { } ascii)
+        {
+            return null;
+        }
+
+        asciiOnly = ascii;
+        return content;
+    }
+
+    // MimeKit looks for a byte-order mark, converts other bytes with a fallback, and drops a CR
+    // that ends the content (its line-break filter waits for an LF that never comes); those texts
+    // are left to it.
+    private static bool IsPlainText(ReadOnlySpan<byte> bytes, bool asciiOnly) =>
+        !bytes.StartsWith(ByteOrderMark) && !bytes.EndsWith((byte)'\r') && (asciiOnly ? Ascii.IsValid(bytes) : Utf8.IsValid(bytes));
 
     // The UTF-8 bytes as text with each CRLF read as LF, decoded straight into the string (one
     // allocation: for 64 KiB that string is a large object the runtime must clear).

@@ -13,7 +13,7 @@ public sealed record NewMessage(
     IReadOnlyList<string> Bcc,
     bool ToEveryone,
     string Subject,
-    string Body,
+    MessageText Body,
     IReadOnlyList<AttachmentInfo> Attachments,
     long? InReplyTo,
     long? ThreadId,

@@ -44,6 +44,46 @@ public sealed class PlainTextTests
     }
 
     [Theory]
+    [InlineData(null, null)]
+    [InlineData("utf-8", "8bit")]
+    [InlineData("us-ascii", "7bit")]
+    public void WhereItLocatesTheText_TheDocumentsTailReadsAsExactlyWhatMimeKitReads(string? charset, string? transferEncoding)
+    {
+        var random = new Random(25112026);
+        int located = 0;
+        for (int round = 0; round < 2000; round++)
+        {
+            string content = Draw(random) + (random.Next(4) == 0 ? "\0" : "");
+            byte[] document = Document(charset, transferEncoding, Encoding.UTF8.GetBytes(content));
+            var part = Assert.IsType<TextPart>(MimeMessage.Load(new MemoryStream(document, 0, document.Length, writable: false), persistent: true, TestContext.Current.CancellationToken).Body);
+
+            if (PlainText.TryLocate(part, document, out int start))
+            {
+                located++;
+                Assert.Equal(part.Text, Encoding.UTF8.GetString(document.AsSpan(start)).Replace("\r\n", "\n", StringComparison.Ordinal));
+                Assert.DoesNotContain((byte)0, document.AsSpan(start).ToArray());
+            }
+            else
+            {
+                Assert.True(!PlainText.TryRead(part, out _) || content.Contains('\0'), $"not located: {content.Replace("\r", "\\r", StringComparison.Ordinal)}");
+            }
+        }
+
+        Assert.True(located > 300, $"only {located} of 2000 located");
+    }
+
+    [Fact]
+    public void ATextThatIsNotTheDocumentsTail_IsNotLocated()
+    {
+        byte[] document = "Subject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\ninside\r\n--b--\r\n"u8.ToArray();
+        var message = MimeMessage.Load(new MemoryStream(document, 0, document.Length, writable: false), persistent: true, TestContext.Current.CancellationToken);
+        var part = Assert.IsType<TextPart>(Assert.IsType<Multipart>(message.Body)[0]);
+
+        Assert.True(PlainText.TryRead(part, out _));
+        Assert.False(PlainText.TryLocate(part, document, out _));
+    }
+
+    [Theory]
     [InlineData("iso-8859-1", null, "caf\u00e9\r\n")]
     [InlineData("utf-8", "quoted-printable", "caf=C3=A9\r\n")]
     [InlineData("utf-8", "base64", "Y2Fmw6kNCg==\r\n")]
@@ -63,7 +103,10 @@ public sealed class PlainTextTests
         Assert.False(PlainText.TryRead(Parse(null, null, bytes), out _));
     }
 
-    private static TextPart Parse(string? charset, string? transferEncoding, byte[] content)
+    private static TextPart Parse(string? charset, string? transferEncoding, byte[] content) =>
+        Assert.IsType<TextPart>(MimeMessage.Load(new MemoryStream(Document(charset, transferEncoding, content))).Body);
+
+    private static byte[] Document(string? charset, string? transferEncoding, byte[] content)
     {
         var header = new StringBuilder("Subject: s\r\nContent-Type: text/plain");
         if (charset is not null)
@@ -77,8 +120,7 @@ public sealed class PlainTextTests
             header.Append("Content-Transfer-Encoding: ").Append(transferEncoding).Append("\r\n");
         }
 
-        byte[] document = [.. Encoding.ASCII.GetBytes(header.Append("\r\n").ToString()), .. content];
-        return Assert.IsType<TextPart>(MimeMessage.Load(new MemoryStream(document)).Body);
+        return [.. Encoding.ASCII.GetBytes(header.Append("\r\n").ToString()), .. content];
     }
 
     private static string Draw(Random random)

@@ -1,3 +1,4 @@
+using System.Text;
 using Carteiro.Core.Messages;
 
 namespace Carteiro.Core.Tests.Messages;
@@ -45,5 +46,33 @@ public sealed class SnippetTests
 
         Assert.Equal(folded[..Math.Min(folded.Length, Snippet.Length)].TrimEnd(), snippet);
         Assert.True(snippet.Length <= Snippet.Length, $"snippet has {snippet.Length} characters");
+    }
+
+    [Fact]
+    public void FromUtf8_IsTheSameAsFromTheString()
+    {
+        string[] pieces = ["a", "bc", " ", "\r\n", "\n", "\t", "\u00a0", "é", "😀", "漢字", ".", "word "];
+        var random = new Random(2611);
+        for (int round = 0; round < 3000; round++)
+        {
+            var text = new StringBuilder();
+            int count = random.Next(0, 120);
+            for (int i = 0; i < count; i++)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            string body = text.ToString();
+            Assert.Equal(Snippet.Of(body), Snippet.Of(Encoding.UTF8.GetBytes(body)));
+        }
+    }
+
+    [Fact]
+    public void ASurrogatePairAtTheCut_IsLeftOutWhole()
+    {
+        string body = new string('a', Snippet.Length - 1) + "😀";
+
+        Assert.Equal(new string('a', Snippet.Length - 1), Snippet.Of(body));
+        Assert.Equal(new string('a', Snippet.Length - 1), Snippet.Of(Encoding.UTF8.GetBytes(body)));
     }
 }
