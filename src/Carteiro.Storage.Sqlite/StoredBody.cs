@@ -23,6 +23,17 @@ namespace Carteiro.Storage.Sqlite;
 /// </summary>
 internal static class StoredBody
 {
+    /// <summary>
+    /// What the full-text index reads for a message: its text, except that line breaks may stay
+    /// CRLF. The tokenizer takes CR and LF alike for separators, so the words are the same as
+    /// <see cref="Column"/>'s, without SQL's replace() over the whole text (3% of the writer's
+    /// time for 64 KiB messages). Indexing and taking out of the index must both read this.
+    /// </summary>
+    public const string ForIndex =
+        "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
+        "WHEN CAST(m.body AS INTEGER) >= 0 THEN CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT) " +
+        "ELSE CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT) END)";
+
     /// <summary>The message's text in a query over <c>messages m</c>, whichever way it is stored.</summary>
     public const string Column =
         "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +

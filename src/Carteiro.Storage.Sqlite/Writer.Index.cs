@@ -43,7 +43,7 @@ internal sealed partial class Writer
         // message and probes the pending list, which made each chunk cost the whole table.
         _indexUpTo = Sql.Prepare(_connection, $"""
             INSERT INTO messages_fts (rowid, subject, body, names)
-            SELECT m.id, m.subject, {StoredBody.Column}, m.names FROM fts_pending p CROSS JOIN messages m ON m.id = p.message_id WHERE p.message_id <= $upto
+            SELECT m.id, m.subject, {StoredBody.ForIndex}, m.names FROM fts_pending p CROSS JOIN messages m ON m.id = p.message_id WHERE p.message_id <= $upto
             """, "$upto");
         _clearPendingUpTo = Sql.Prepare(_connection, "DELETE FROM fts_pending WHERE message_id <= $upto", "$upto");
         _dropPending = Sql.Prepare(_connection, "DELETE FROM fts_pending WHERE message_id = $m", "$m");

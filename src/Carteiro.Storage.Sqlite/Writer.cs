@@ -104,7 +104,7 @@ internal sealed partial class Writer : IDisposable
         _messageInUse = Sql.Prepare(connection, "SELECT EXISTS (SELECT 1 FROM entries WHERE message_id = $m)", "$m");
         _deleteFts = Sql.Prepare(connection, $"""
             INSERT INTO messages_fts (messages_fts, rowid, subject, body, names)
-            SELECT 'delete', m.id, m.subject, {StoredBody.Column}, m.names FROM messages m WHERE m.id = $m
+            SELECT 'delete', m.id, m.subject, {StoredBody.ForIndex}, m.names FROM messages m WHERE m.id = $m
             """, "$m");
         _deleteMessage = Sql.Prepare(connection, "DELETE FROM messages WHERE id = $m", "$m");
         _folderByName = Sql.Prepare(connection, "SELECT id FROM folders WHERE account_id = $a AND name_key = $k", "$a", "$k");
