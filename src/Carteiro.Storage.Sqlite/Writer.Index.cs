@@ -103,7 +103,9 @@ internal sealed partial class Writer
         }
         else if (_indexedInTransaction > 0)
         {
-            Interlocked.Add(ref _pendingHint, -Math.Min(_indexedInTransaction, PendingIndexHint));
+            // Not drained: more may be pending than the hint knew of (it starts at 1 however many
+            // a crash or an upgrade left), so it must not reach 0 before a drain says so.
+            Interlocked.Exchange(ref _pendingHint, Math.Max(1, PendingIndexHint - _indexedInTransaction));
         }
 
         _indexedInTransaction = 0;

@@ -415,6 +415,39 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Fact]
+    public async Task MoreLeftForTheIndexThanOneChunk_IsAllIndexed_EvenAfterAChunkInTheBackground()
+    {
+        // What an upgrade that rebuilds the index (or a crash in a busy moment) leaves: more
+        // messages waiting for the index than the writer takes in one chunk while it is idle.
+        const int Count = 1100;
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        await Task.WhenAll(Enumerable.Range(0, Count).Select(i =>
+            Store.DeliverAsync(Mail(alice, to: ["bob"], body: i == Count - 1 ? "the last one mentions a walrus" : $"filler {i}"), Ct)));
+        _whileClosed = () =>
+        {
+            using var connection = OpenRaw();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+                INSERT OR IGNORE INTO fts_pending (message_id) SELECT id FROM messages;
+                """;
+            command.ExecuteNonQuery();
+        };
+        await ReopenAsync();
+
+        // The idle writer indexes a first chunk, oldest first, and must know that more is waiting:
+        // the newest message, which the search must then find.
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); Scalar("SELECT COUNT(*) FROM fts_pending") == Count && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Single(await SearchAsync(bob, "walrus"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM fts_pending"));
+    }
+
+    [Fact]
     public async Task AStoreIndexedWithWordPositions_IsReindexedWithoutThem_AndSearchFindsItsMail()
     {
         var alice = await AccountAsync("alice");
