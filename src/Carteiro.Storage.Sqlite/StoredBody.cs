@@ -23,6 +23,17 @@ namespace Carteiro.Storage.Sqlite;
 /// </summary>
 internal static class StoredBody
 {
+    // The two kinds of marker, read as text with the line breaks as the document has them.
+    private const string ToTheEnd = "CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT)";
+    private const string ToTheFinalLineBreak = "CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT)";
+    private const string CrlfAsLf = ", char(13, 10), char(10))";
+
+    /// <summary>The message's text in a query over <c>messages m</c>, whichever way it is stored.</summary>
+    public const string Column =
+        "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
+        "WHEN CAST(m.body AS INTEGER) >= 0 THEN replace(" + ToTheEnd + CrlfAsLf + " " +
+        "ELSE replace(" + ToTheFinalLineBreak + CrlfAsLf + " END)";
+
     /// <summary>
     /// What the full-text index reads for a message: its text, except that line breaks may stay
     /// CRLF. The tokenizer takes CR and LF alike for separators, so the words are the same as
@@ -31,14 +42,8 @@ internal static class StoredBody
     /// </summary>
     public const string ForIndex =
         "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
-        "WHEN CAST(m.body AS INTEGER) >= 0 THEN CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT) " +
-        "ELSE CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT) END)";
-
-    /// <summary>The message's text in a query over <c>messages m</c>, whichever way it is stored.</summary>
-    public const string Column =
-        "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
-        "WHEN CAST(m.body AS INTEGER) >= 0 THEN replace(CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT), char(13, 10), char(10)) " +
-        "ELSE replace(CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT), char(13, 10), char(10)) END)";
+        "WHEN CAST(m.body AS INTEGER) >= 0 THEN " + ToTheEnd + " " +
+        "ELSE " + ToTheFinalLineBreak + " END)";
 
     /// <summary>The value to store for <paramref name="body"/>, kept beside <paramref name="document"/>.</summary>
     /// <remarks>Runs on the writer, once per message: one pass over the text, no copies.</remarks>
