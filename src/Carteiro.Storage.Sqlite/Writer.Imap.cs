@@ -153,7 +153,6 @@ internal sealed partial class Writer
             null, message.From, null, date, message.Subject, message.Body, Snippet.Of(message.Body),
             SummaryRows.Join(message.To), SummaryRows.Join(message.Cc), "", everyone: false, names, message.Attachments,
             null, null, message.MessageIdHeader, message.Mime.Span);
-        MarkForIndex(messageId);
 
         var (uid, modSeq) = BumpForInsert(folder.Id, message.Flags);
         long id = InsertEntry(accountId, folder.Id, uid, messageId, message.Flags, modSeq);

@@ -296,7 +296,6 @@ internal sealed partial class Writer : IDisposable
             message.Sender.Id, message.Sender.Name, message.ClientId, Sql.ToUnixMs(date), message.Subject, message.Body, snippet,
             SummaryRows.Join(to), SummaryRows.Join(cc), SummaryRows.Join(bcc), message.ToEveryone, names, message.Attachments,
             message.InReplyTo, message.ThreadId, message.MessageIdHeader, message.Mime.Span);
-        MarkForIndex(id);
         return (id, date);
     }
 
@@ -311,7 +310,10 @@ internal sealed partial class Writer : IDisposable
         return (row.Int64(0), row.Int64(1), row.Int64(2), row.Text(3));
     }
 
-    /// <summary>Stores a message's row (its text either as given or as a place in its document); returns its id.</summary>
+    /// <summary>
+    /// Stores a message's row (its text either as given or as a place in its document) and puts it
+    /// on the list for the full-text index; returns its id.
+    /// </summary>
     private long InsertMessageRow(
         long? senderId, string senderName, string? clientId, long dateMs, string subject, MessageText body, string snippet, string toNames, string ccNames,
         string bccNames, bool everyone, string names, IReadOnlyList<AttachmentInfo> attachments, long? inReplyTo, long? threadId,
@@ -328,11 +330,13 @@ internal sealed partial class Writer : IDisposable
             statement.Bind(6, body.Value);
         }
 
-        return statement
+        long id = statement
             .Bind(7, snippet).Bind(8, toNames).Bind(9, ccNames).Bind(10, bccNames).Bind(11, everyone ? 1 : 0).Bind(12, names)
             .Bind(13, AttachmentJson.Write(attachments)).Bind(14, attachments.Count).Bind(15, document.Length).Bind(16, inReplyTo)
             .Bind(17, threadId).Bind(18, messageIdHeader).Bind(19, document)
             .Int64OrNull() ?? throw new InvalidOperationException("INSERT … RETURNING id returned no row");
+        MarkForIndex(id);
+        return id;
     }
 
     private long InsertEntry(long account, long folder, long uid, long message, MessageFlags flags, long modSeq) =>
