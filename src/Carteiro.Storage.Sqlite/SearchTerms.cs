@@ -51,23 +51,26 @@ internal static class SearchTerms
     private static List<string> Pieces(string word, bool cautious)
     {
         var pieces = new List<string>();
-        var piece = new StringBuilder();
+        int at = 0;
+        int pieceStart = -1;
         foreach (var rune in word.EnumerateRunes())
         {
             if (IsTokenCharacter(rune, cautious))
             {
-                piece.Append(rune.ToString());
+                pieceStart = pieceStart < 0 ? at : pieceStart;
             }
-            else if (piece.Length > 0)
+            else if (pieceStart >= 0)
             {
-                pieces.Add(piece.ToString());
-                piece.Clear();
+                pieces.Add(word[pieceStart..at]);
+                pieceStart = -1;
             }
+
+            at += rune.Utf16SequenceLength;
         }
 
-        if (piece.Length > 0)
+        if (pieceStart >= 0)
         {
-            pieces.Add(piece.ToString());
+            pieces.Add(word[pieceStart..]);
         }
 
         return pieces;
