@@ -102,7 +102,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("already using the data folder", output, StringComparison.Ordinal);
-        await using var stillServing = await WireConnection.ConnectAsync(first.Native, TestContext.Current.CancellationToken);
+        await using var stillServing = await WireConnection.ConnectAsync(first.Native, cancellationToken: TestContext.Current.CancellationToken);
         Assert.StartsWith("* HELLO ", stillServing.Greeting, StringComparison.Ordinal);
     }
 

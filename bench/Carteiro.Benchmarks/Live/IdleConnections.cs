@@ -11,19 +11,25 @@ namespace Carteiro.Benchmarks.Live;
 /// IMAP client is signed in and sends nothing), sampled after a settle and again after a longer
 /// wait (a .NET server may give memory back after a GC, which cannot be triggered from outside),
 /// and once more after all are closed. Per connection = (with − before) / N.
+/// The connections open in two rounds, the first <c>First</c> of them and then the rest, with a
+/// sample between: (with − after the first round) / (N − First) is what each further connection
+/// costs, without what a server spends once on its first clients (code compiled on first use,
+/// pools and heaps grown, the accounts signed in for the first time), which the all-in figure
+/// spreads over N.
 /// Loopback only; bounded in count and time.
 /// </summary>
 internal static class IdleConnections
 {
     public sealed record Settings(
-        LiveTarget Target, int Count, int Accounts, string Prefix, string User, string Password, int Concurrency, int ServerPid,
+        LiveTarget Target, int Count, int First, int Accounts, string Prefix, string User, string Password, int Concurrency, int ServerPid,
         TimeSpan Settle, TimeSpan Wait, TimeSpan Limit);
 
     public sealed record Result(
         string Server, string Protocol, int Requested, int Open, int Failed, int Retries, string? FirstError, int Accounts, double OpenSeconds, double QuietSeconds,
         ProcessTreeMemory.Sample Before, ProcessTreeMemory.Sample After, ProcessTreeMemory.Sample Later, ProcessTreeMemory.Sample? Closed,
         double PssPerConnection, double RssPerConnection, double PssPerConnectionLater, double RssPerConnectionLater, int ClosedByServer,
-        double ClientRssMiB);
+        double ClientRssMiB, int FirstOpen, ProcessTreeMemory.Sample AfterFirst, double PssPerFurtherConnection, double PssPerFurtherConnectionLater,
+        double RssPerFurtherConnection);
 
     public static async Task<Result> RunAsync(Settings settings)
     {
@@ -33,33 +39,49 @@ internal static class IdleConnections
         var before = Sample(settings);
         var target = settings.Target;
         int accounts = settings.Accounts > 0 ? Math.Min(settings.Accounts, settings.Count) : settings.Count;
-        Crowd<IAsyncDisposable> crowd;
-        if (target.Protocol == "imap")
+        async Task<Crowd<IAsyncDisposable>> OpenAsync(int offset, int count)
         {
-            crowd = await Crowd<IAsyncDisposable>.OpenAsync(settings.Count, settings.Concurrency, async (_, ct) =>
+            if (target.Protocol == "imap")
             {
-                var connection = await ImapConnection.OpenAsync(target.Host, target.Port, ct).ConfigureAwait(false);
-                try
+                return await Crowd<IAsyncDisposable>.OpenAsync(count, settings.Concurrency, async (_, ct) =>
                 {
-                    await connection.LoginAsync(settings.User, settings.Password, ct).ConfigureAwait(false);
-                    return connection;
-                }
-                catch
-                {
-                    await connection.DisposeAsync().ConfigureAwait(false);
-                    throw;
-                }
-            }, token).ConfigureAwait(false);
-        }
-        else
-        {
+                    var connection = await ImapConnection.OpenAsync(target.Host, target.Port, ct).ConfigureAwait(false);
+                    try
+                    {
+                        await connection.LoginAsync(settings.User, settings.Password, ct).ConfigureAwait(false);
+                        return connection;
+                    }
+                    catch
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                }, token).ConfigureAwait(false);
+            }
+
             // Native names repeat when there are fewer accounts than connections (sessions of one
             // account); IRC nicks are unique per connection.
-            crowd = await Crowd<IAsyncDisposable>.OpenAsync(settings.Count, settings.Concurrency, async (index, ct) =>
-                await target.OpenAsync($"{settings.Prefix}{(target.Protocol == "native" ? index % accounts : index)}", settings.Password, 4096, ct).ConfigureAwait(false),
+            return await Crowd<IAsyncDisposable>.OpenAsync(count, settings.Concurrency, async (index, ct) =>
+                await target.OpenAsync($"{settings.Prefix}{(target.Protocol == "native" ? (offset + index) % accounts : offset + index)}", settings.Password, 4096, ct).ConfigureAwait(false),
                 token).ConfigureAwait(false);
         }
 
+        async Task<TimeSpan> SettleAsync(params Crowd<IAsyncDisposable>[] crowds)
+        {
+            var waited = TimeSpan.Zero;
+            foreach (var crowd in crowds)
+            {
+                waited += await crowd.WaitQuietAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), token).ConfigureAwait(false);
+            }
+
+            await Task.Delay(settings.Settle, token).ConfigureAwait(false);
+            return waited;
+        }
+
+        int firstCount = Math.Clamp(settings.First, 1, Math.Max(1, settings.Count - 1));
+        var first = await OpenAsync(0, firstCount).ConfigureAwait(false);
+        Crowd<IAsyncDisposable>? rest = null;
+        ProcessTreeMemory.Sample afterFirst;
         ProcessTreeMemory.Sample after;
         ProcessTreeMemory.Sample later;
         TimeSpan quiet;
@@ -67,30 +89,41 @@ internal static class IdleConnections
         double clientRss;
         try
         {
+            await SettleAsync(first).ConfigureAwait(false);
+            afterFirst = Sample(settings);
+            rest = await OpenAsync(firstCount, settings.Count - firstCount).ConfigureAwait(false);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"idle-connections {target}: {crowd.Members.Count:N0} open in {crowd.OpenTime.TotalSeconds:F1} s ({crowd.Retries} retried, {crowd.Failed} failed{(crowd.FirstError is null ? "" : ": " + crowd.FirstError)})"));
-            quiet = await crowd.WaitQuietAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), token).ConfigureAwait(false);
-            await Task.Delay(settings.Settle, token).ConfigureAwait(false);
+                $"idle-connections {target}: {first.Members.Count + rest.Members.Count:N0} open in {(first.OpenTime + rest.OpenTime).TotalSeconds:F1} s " +
+                $"({first.Retries + rest.Retries} retried, {first.Failed + rest.Failed} failed{((first.FirstError ?? rest.FirstError) is { } error ? ": " + error : "")})"));
+            quiet = await SettleAsync(first, rest).ConfigureAwait(false);
             after = Sample(settings);
             await Task.Delay(settings.Wait, token).ConfigureAwait(false);
             later = Sample(settings);
-            closedByServer = crowd.ClosedByServer;
+            closedByServer = first.ClosedByServer + rest.ClosedByServer;
             clientRss = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024;
         }
         finally
         {
-            await crowd.DisposeAsync().ConfigureAwait(false);
+            await first.DisposeAsync().ConfigureAwait(false);
+            if (rest is not null)
+            {
+                await rest.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         await Task.Delay(settings.Settle, token).ConfigureAwait(false);
         var closed = ProcessTreeMemory.Of(settings.ServerPid);
-        int open = crowd.Members.Count;
+        int firstOpen = first.Members.Count;
+        int open = firstOpen + rest!.Members.Count;
         double Per(long with, long without) => open > 0 ? (with - without) / (double)open : 0;
+        double PerFurther(long with, long without) => open > firstOpen ? (with - without) / (double)(open - firstOpen) : 0;
         return new Result(
-            target.ToString(), target.Protocol, settings.Count, open, crowd.Failed, crowd.Retries, crowd.FirstError, target.Protocol == "native" ? accounts : 0,
-            crowd.OpenTime.TotalSeconds, quiet.TotalSeconds, before, after, later, closed,
+            target.ToString(), target.Protocol, settings.Count, open, first.Failed + rest.Failed, first.Retries + rest.Retries, first.FirstError ?? rest.FirstError,
+            target.Protocol == "native" ? accounts : 0,
+            (first.OpenTime + rest.OpenTime).TotalSeconds, quiet.TotalSeconds, before, after, later, closed,
             Per(after.PssBytes, before.PssBytes), Per(after.RssBytes, before.RssBytes), Per(later.PssBytes, before.PssBytes), Per(later.RssBytes, before.RssBytes),
-            closedByServer, clientRss);
+            closedByServer, clientRss, firstOpen, afterFirst,
+            PerFurther(after.PssBytes, afterFirst.PssBytes), PerFurther(later.PssBytes, afterFirst.PssBytes), PerFurther(after.RssBytes, afterFirst.RssBytes));
     }
 
     private static ProcessTreeMemory.Sample Sample(Settings settings) =>
@@ -102,6 +135,8 @@ internal static class IdleConnections
         $"server tree PSS {MiB(r.Before.PssBytes)} → {MiB(r.After.PssBytes)} → {MiB(r.Later.PssBytes)} MiB ({r.After.Processes} processes), " +
         $"RSS {MiB(r.Before.RssBytes)} → {MiB(r.After.RssBytes)} → {MiB(r.Later.RssBytes)} MiB; per connection PSS {r.PssPerConnection / 1024:F1} KiB " +
         $"(later {r.PssPerConnectionLater / 1024:F1}), RSS {r.RssPerConnection / 1024:F1} KiB (later {r.RssPerConnectionLater / 1024:F1}); " +
+        $"after the first {r.FirstOpen:N0} PSS {MiB(r.AfterFirst.PssBytes)} MiB, each further connection PSS {r.PssPerFurtherConnection / 1024:F1} KiB " +
+        $"(later {r.PssPerFurtherConnectionLater / 1024:F1}), RSS {r.RssPerFurtherConnection / 1024:F1} KiB; " +
         $"after closing PSS {(r.Closed is { } c ? MiB(c.PssBytes) : "?")} MiB");
 
     private static string MiB(long bytes) => (bytes / 1024.0 / 1024).ToString("F1", CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using Carteiro.Core.Accounts;
 using Carteiro.Core.Delivery;
 using Carteiro.Core.Live;
 using Carteiro.Protocols.Common;
+using Carteiro.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace Carteiro.Protocols.Native;
@@ -29,6 +30,11 @@ public sealed class NativeServices
         Monitor = monitor;
         Logger = loggers.CreateLogger("Carteiro.Native");
         Stopping = stopping;
+        WireLimits = new WireLimits(
+            options.MaxLineLength,
+            options.MaxMessageSize + (1024 * 1024),
+            options.MaxMessageSize + (1024 * 1024),
+            options.MaxAttachments + 2);
     }
 
     /// <summary>Registration and sign-in.</summary>
@@ -51,6 +57,15 @@ public sealed class NativeServices
 
     /// <summary>The door's log.</summary>
     public ILogger Logger { get; }
+
+    /// <summary>What a frame may hold: a whole message and its attachments, with room for the command around it.</summary>
+    public WireLimits WireLimits { get; }
+
+    /// <summary>
+    /// A connection's receive buffer while bytes are arriving: room for more than a longest line,
+    /// so a partial line always fits.
+    /// </summary>
+    public int ReceiveBufferSize => Math.Max(16 * 1024, Options.MaxLineLength + 2);
 
     /// <summary>Cancelled when the server begins to stop.</summary>
     public CancellationToken Stopping { get; }

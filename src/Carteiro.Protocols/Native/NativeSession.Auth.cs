@@ -6,7 +6,7 @@ namespace Carteiro.Protocols.Native;
 
 internal sealed partial class NativeSession
 {
-    private string Address => (_connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? _remote;
+    private string Address => _remote?.Address.ToString() ?? "?";
 
     private void EnsureSignedOut()
     {

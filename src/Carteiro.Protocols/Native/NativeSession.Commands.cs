@@ -48,18 +48,19 @@ internal sealed partial class NativeSession
         {
             Interlocked.Decrement(ref _inFlight);
             frame.Dispose();
-            _services.Logger.LimitExceeded(_connection.ConnectionId, _remote, ErrorCode.TooManyInFlight.ToWire());
-            _pendingSends.Add(ReplyErrorAsync(command.Tag, bad: false, ErrorCode.TooManyInFlight.ToWire(),
+            _services.Logger.LimitExceeded(_connectionId, _remote, ErrorCode.TooManyInFlight.ToWire());
+            (_pendingSends ??= []).Add(ReplyErrorAsync(command.Tag, bad: false, ErrorCode.TooManyInFlight.ToWire(),
                 $"more than {_services.Options.MaxCommandsInFlight} commands waiting for replies; wait for some before sending more"));
             return;
         }
 
-        if (_pendingSends.Count >= 256)
+        var pending = _pendingSends ??= [];
+        if (pending.Count >= 256)
         {
-            _pendingSends.RemoveAll(task => task.IsCompleted);
+            pending.RemoveAll(task => task.IsCompleted);
         }
 
-        _pendingSends.Add(RunSendAsync(command, frame));
+        pending.Add(RunSendAsync(command, frame));
     }
 
     private async Task RunSendAsync(Command command, Frame frame)
@@ -94,7 +95,7 @@ internal sealed partial class NativeSession
         }
         catch (Exception failure) when (failure is not IOException)
         {
-            _services.Logger.CommandFailed(failure, "SEND", _connection.ConnectionId);
+            _services.Logger.CommandFailed(failure, "SEND", _connectionId);
             await ReplyErrorAsync(command.Tag, bad: false, ErrorCode.Internal.ToWire(), "the server failed to store the message; nothing was sent").ConfigureAwait(false);
             await FlushAsync(_closing.Token).ConfigureAwait(false);
         }
@@ -182,13 +183,13 @@ internal sealed partial class NativeSession
 
     private async Task DrainSendsAsync()
     {
-        if (_pendingSends.Count == 0)
+        if (_pendingSends is not { Count: > 0 } pending)
         {
             return;
         }
 
-        await Task.WhenAll(_pendingSends).ConfigureAwait(false);
-        _pendingSends.Clear();
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        pending.Clear();
     }
 
     // Reading

@@ -137,7 +137,7 @@ internal sealed partial class NativeSession
 
         if (bad && ++_consecutiveErrors >= MaxConsecutiveErrors)
         {
-            _services.Logger.Dropped(_connection.ConnectionId, _remote, "too-many-errors");
+            _services.Logger.Dropped(_connectionId, _remote, "too-many-errors");
             Close("too-many-errors");
         }
     }
@@ -148,27 +148,44 @@ internal sealed partial class NativeSession
         return ReplyErrorAsync(tag, bad, refusal.Code.ToWire(), refusal.Message);
     }
 
-    private async Task PumpEventsAsync()
+    // Runs on the thread pool while events are queued (see TryPush); one flush for each burst.
+    private async Task WriteEventsAsync()
     {
-        var reader = _events.Reader;
-        var token = _closing.Token;
-        while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+        try
         {
+            var token = _closing.Token;
             await _writeLock.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                // Drain everything queued: one flush for a burst of events.
-                while (reader.TryRead(out var serverEvent))
+                while (true)
                 {
-                    WriteEvent(serverEvent);
-                }
+                    lock (_events)
+                    {
+                        if (_events.Count == 0 || _closeReason is not null)
+                        {
+                            _events.Clear();
+                            _writingEvents = false;
+                            break;
+                        }
 
-                await _output.FlushAsync(token).ConfigureAwait(false);
+                        while (_events.TryDequeue(out var serverEvent))
+                        {
+                            WriteEvent(serverEvent);
+                        }
+                    }
+
+                    await _output.FlushAsync(token).ConfigureAwait(false);
+                }
             }
             finally
             {
                 _writeLock.Release();
             }
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is closing; what was queued goes with it.
+            Close(_closeReason ?? "connection-lost");
         }
     }
 

@@ -1,15 +1,13 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Threading.Channels;
 using Carteiro.Core.Accounts;
 using Carteiro.Core.Errors;
 using Carteiro.Core.Live;
 using Carteiro.Protocols.Common;
 using Carteiro.Wire;
-using Microsoft.AspNetCore.Connections;
 
 namespace Carteiro.Protocols.Native;
 
@@ -29,18 +27,25 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         SkipValidation = true,
     };
 
-    private readonly ConnectionContext _connection;
+    private readonly Socket _socket;
+    private readonly IPEndPoint? _remote;
+    private readonly long _connectionId;
     private readonly NativeServices _services;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    private readonly SocketWriter _output;
     private readonly FrameReader _frames;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Utf8JsonWriter _json;
-    private readonly Channel<ServerEvent> _events;
-    private readonly CancellationTokenSource _closing;
-    private readonly List<Task> _pendingSends = [];
-    private readonly string _remote;
+
+    // Events waiting to be written; a thread-pool item drains them while there are any, so an
+    // idle connection has no task waiting for events. Locked on itself.
+    private readonly Queue<ServerEvent> _events = new();
+    private readonly CancellationTokenSource _closing = new();
     private readonly long _openedAt = Environment.TickCount64;
+    private NativeListener? _listener;
+
+    // SENDs not yet answered; made on the first SEND (read-only sessions never need it).
+    private List<Task>? _pendingSends;
+    private bool _writingEvents;
     private long _lastReceived = Environment.TickCount64;
     private int _inFlight;
     private int _flushScheduled;
@@ -49,89 +54,118 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
     private volatile Account? _account;
     private string? _signedInToken;
 
-    public NativeSession(ConnectionContext connection, NativeServices services)
+    public NativeSession(Socket socket, IPEndPoint? remote, long connectionId, NativeServices services)
     {
-        _connection = connection;
+        _socket = socket;
+        _remote = remote;
+        _connectionId = connectionId;
         _services = services;
-        _input = connection.Transport.Input;
-        _output = connection.Transport.Output;
-        var options = services.Options;
-        _frames = new FrameReader(new WireLimits(
-            options.MaxLineLength,
-            options.MaxMessageSize + (1024 * 1024),
-            options.MaxMessageSize + (1024 * 1024),
-            options.MaxAttachments + 2));
+
+        // Sends go straight out while the socket takes them (see SocketWriter); receives are asynchronous.
+        socket.Blocking = false;
+        _output = new SocketWriter(socket);
+        _frames = new FrameReader(services.WireLimits);
         _json = new Utf8JsonWriter(_output, JsonOptions);
-        _events = Channel.CreateBounded<ServerEvent>(new BoundedChannelOptions(options.MaxQueuedEvents)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _closing = CancellationTokenSource.CreateLinkedTokenSource(services.Stopping, connection.ConnectionClosed);
-        _remote = (connection.RemoteEndPoint as IPEndPoint)?.ToString() ?? connection.RemoteEndPoint?.ToString() ?? "?";
     }
 
     public long AccountId => _account?.Id ?? 0;
 
     public string UserName => _account?.Name ?? "";
 
+    /// <summary>The session's whole life, from greeting to close.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
     private Account Account => _account ?? throw new CarteiroException(ErrorCode.NotSignedIn, "sign in first (LOGIN, AUTH or REGISTER)");
 
-    public async Task RunAsync()
+    /// <summary>Starts the session; it tells <paramref name="listener"/> when it has ended.</summary>
+    public void Start(NativeListener listener)
     {
-        _services.Logger.Opened(_connection.ConnectionId, _remote);
+        _listener = listener;
+        Completion = RunAsync();
+    }
+
+    // One method for the connection's life, so that an idle connection waits in one state
+    // machine. Between bursts it waits with a zero-byte receive and holds no buffer.
+    private async Task RunAsync()
+    {
+        _services.Logger.Opened(_connectionId, _remote);
         _services.Monitor.Add(this);
-        Task pump = Task.CompletedTask;
+        byte[]? buffer = null;
+        int start = 0;
+        int end = 0;
         try
         {
             await WriteGreetingAsync().ConfigureAwait(false);
-            pump = PumpEventsAsync();
-            await ReadLoopAsync().ConfigureAwait(false);
+            while (true)
+            {
+                if (start == end)
+                {
+                    if (buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                        start = end = 0;
+                    }
+
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    if (_closeReason is not null)
+                    {
+                        // Close() shut the receiving side to wake this wait.
+                        break;
+                    }
+
+                    buffer = ArrayPool<byte>.Shared.Rent(_services.ReceiveBufferSize);
+                }
+                else if (end == buffer!.Length)
+                {
+                    // A partial line or literal header at the end: move it to the front. The
+                    // buffer holds more than a longest line, so the frame reader always makes room.
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                int received = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    _closeReason ??= "client-closed";
+                    break;
+                }
+
+                end += received;
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                var data = new ReadOnlySequence<byte>(buffer, start, end - start);
+                while (_closeReason is null && _frames.TryRead(ref data, out var frame))
+                {
+                    await HandleFrameAsync(frame).ConfigureAwait(false);
+                }
+
+                start = end - (int)data.Length;
+                await FlushAsync(_closing.Token).ConfigureAwait(false);
+                if (_closeReason is not null)
+                {
+                    break;
+                }
+            }
         }
         catch (OperationCanceledException)
         {
-            // Closing: shutdown, timeout, slow consumer or the peer went away.
+            // Closing: shutdown, timeout, slow consumer.
         }
-        catch (Exception error) when (error is IOException or ConnectionResetException or ConnectionAbortedException or ObjectDisposedException)
+        catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException)
         {
             _closeReason ??= "connection-lost";
         }
         finally
         {
-            await CloseAsync(pump).ConfigureAwait(false);
-        }
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        var token = _closing.Token;
-        while (true)
-        {
-            var result = await _input.ReadAsync(token).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (!buffer.IsEmpty)
+            if (buffer is not null)
             {
-                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            try
-            {
-                while (_closeReason is null && _frames.TryRead(ref buffer, out var frame))
-                {
-                    await HandleFrameAsync(frame).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _input.AdvanceTo(buffer.Start, buffer.End);
-            }
-
-            await FlushAsync(token).ConfigureAwait(false);
-            if (_closeReason is not null || result.IsCompleted)
-            {
-                _closeReason ??= "client-closed";
-                return;
-            }
+            await CloseAsync().ConfigureAwait(false);
+            Dispose();
+            _listener?.Forget(this, _remote);
         }
     }
 
@@ -141,7 +175,7 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         {
             string? tag = TagOf(frame);
             string code = frame.Error.ToCode();
-            _services.Logger.LimitExceeded(_connection.ConnectionId, _remote, code);
+            _services.Logger.LimitExceeded(_connectionId, _remote, code);
             frame.Dispose();
             await ReplyErrorAsync(tag, bad: true, code, DescribeWireError(frame.Error)).ConfigureAwait(false);
             return;
@@ -173,7 +207,7 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
-            _services.Logger.CommandFailed(failure, command.Verb, _connection.ConnectionId);
+            _services.Logger.CommandFailed(failure, command.Verb, _connectionId);
             await ReplyErrorAsync(command.Tag, bad: false, ErrorCode.Internal.ToWire(), "the server failed to carry out the command; it did nothing").ConfigureAwait(false);
         }
         finally
@@ -215,12 +249,22 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
             return false;
         }
 
-        if (_events.Writer.TryWrite(serverEvent))
+        lock (_events)
         {
-            return true;
+            if (_events.Count < _services.Options.MaxQueuedEvents)
+            {
+                _events.Enqueue(serverEvent);
+                if (!_writingEvents)
+                {
+                    _writingEvents = true;
+                    ThreadPool.UnsafeQueueUserWorkItem(static session => _ = session.WriteEventsAsync(), this, preferLocal: false);
+                }
+
+                return true;
+            }
         }
 
-        _services.Logger.Dropped(_connection.ConnectionId, _remote, "slow-consumer");
+        _services.Logger.Dropped(_connectionId, _remote, "slow-consumer");
         Close("slow-consumer");
         return false;
     }
@@ -233,7 +277,8 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         }
     }
 
-    private void Close(string reason)
+    /// <summary>Ends the session for <paramref name="reason"/>: it stops reading, finishes its sends and says BYE.</summary>
+    public void Close(string reason)
     {
         if (_closeReason is not null)
         {
@@ -244,13 +289,32 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         try
         {
             _closing.Cancel();
+
+            // Wakes the read loop's wait for data (it sees the reason and ends); replies and the goodbye still go out.
+            _socket.Shutdown(SocketShutdown.Receive);
         }
-        catch (ObjectDisposedException)
+        catch (Exception error) when (error is ObjectDisposedException or SocketException)
         {
+            // Already gone.
         }
     }
 
-    private async Task CloseAsync(Task pump)
+    /// <summary>Cuts the connection off without a goodbye (a slow consumer, or past the shutdown timeout).</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception error) when (error is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task CloseAsync()
     {
         _services.Monitor.Remove(this);
         if (_account is not null)
@@ -262,37 +326,52 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         // Sends already accepted are committed and acknowledged if the peer is still there.
         try
         {
-            await Task.WhenAll(_pendingSends).ConfigureAwait(false);
+            await Task.WhenAll(_pendingSends ?? []).ConfigureAwait(false);
         }
         catch (Exception)
         {
             // Each send reports its own failure.
         }
 
-        _events.Writer.TryComplete();
-        try
-        {
-            await pump.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The pump stops when the peer is gone.
-        }
-
         string reason = _services.Stopping.IsCancellationRequested && _closeReason is null or "connection-lost" ? "shutting-down" : _closeReason ?? "closed";
-        if (reason is not ("client-closed" or "connection-lost" or "logout"))
+        if (reason == "slow-consumer")
+        {
+            Abort();
+        }
+        else if (reason is not ("client-closed" or "connection-lost" or "logout"))
         {
             await SayGoodbyeAsync(reason).ConfigureAwait(false);
         }
 
-        _services.Logger.Closed(_connection.ConnectionId, reason);
-        if (reason == "slow-consumer")
+        _services.Logger.Closed(_connectionId, reason);
+
+        // Events still queued are dropped with the connection; an event writer stuck on a peer
+        // that does not read is cancelled, one still running finishes first.
+        _closing.Cancel();
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
         {
-            _connection.Abort(new ConnectionAbortedException("slow consumer"));
+            // What is written and not yet sent (say, a send's acknowledgement waiting for its
+            // scheduled flush) goes out, unless the peer is the reason for closing.
+            if (reason != "slow-consumer" && _output.UnflushedBytes > 0)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception error) when (error is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Already gone, or not reading.
+        }
+        finally
+        {
+            _output.Dispose();
+            _writeLock.Release();
         }
 
-        await _output.CompleteAsync().ConfigureAwait(false);
-        await _input.CompleteAsync().ConfigureAwait(false);
+        _socket.Dispose();
     }
 
     public void Dispose()

@@ -30,7 +30,7 @@ public sealed class CarteiroServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly DataFolder _data;
-    private readonly ListenOptions? _native;
+    private readonly NativeListener? _native;
     private readonly ListenOptions? _http;
     private readonly ListenOptions? _smtp;
     private readonly ListenOptions? _submissions;
@@ -45,7 +45,7 @@ public sealed class CarteiroServer : IAsyncDisposable
         _app = app;
         _data = data;
         _store = store;
-        _native = listeners.Native;
+        _native = app.Services.GetService<NativeListener>();
         _http = listeners.Http;
         _smtp = listeners.Smtp;
         _submissions = listeners.Submissions;
@@ -56,7 +56,7 @@ public sealed class CarteiroServer : IAsyncDisposable
     }
 
     /// <summary>Where the native protocol listens (the bound port when 0 was asked for).</summary>
-    public IPEndPoint? NativeEndPoint => _native?.IPEndPoint;
+    public IPEndPoint? NativeEndPoint => _native?.EndPoint;
 
     /// <summary>Where HTTP listens (the bound port when 0 was asked for).</summary>
     public IPEndPoint? HttpEndPoint => _http?.IPEndPoint;
@@ -149,6 +149,13 @@ public sealed class CarteiroServer : IAsyncDisposable
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
+            if (settings.Native is { } nativeEndPoint)
+            {
+                // The native door has its own transport (see NativeListener); the others are Kestrel's.
+                services.AddSingleton(sp => new NativeListener(nativeEndPoint, sp.GetRequiredService<NativeServices>()));
+                services.AddHostedService(sp => sp.GetRequiredService<NativeListener>());
+            }
+
             services.AddSingleton(sp => new MailDoorServices(
                 sp.GetRequiredService<AccountService>(),
                 sp.GetRequiredService<MailService>(),
@@ -170,18 +177,15 @@ public sealed class CarteiroServer : IAsyncDisposable
             }
 
             var listeners = new Listeners();
+            if (settings.Http is null && settings.Smtp is null && settings.Submissions is null && settings.Pop3 is null
+                && settings.Pop3s is null && settings.Imap is null && settings.Imaps is null)
+            {
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoKestrelDoors>();
+            }
+
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.AddServerHeader = false;
-                if (settings.Native is { } endpoint)
-                {
-                    kestrel.Listen(endpoint, listen =>
-                    {
-                        listen.UseConnectionHandler<NativeConnectionHandler>();
-                        listeners.Native = listen;
-                    });
-                }
-
                 if (settings.Http is { } web)
                 {
                     kestrel.Listen(web, listen =>
@@ -279,8 +283,6 @@ public sealed class CarteiroServer : IAsyncDisposable
     // Where each door ended up listening (Kestrel fills in ports asked for as 0).
     private sealed class Listeners
     {
-        public ListenOptions? Native { get; set; }
-
         public ListenOptions? Http { get; set; }
 
         public ListenOptions? Smtp { get; set; }

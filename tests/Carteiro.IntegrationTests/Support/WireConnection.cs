@@ -38,9 +38,15 @@ internal sealed partial class WireConnection : IAsyncDisposable
 
     public string Greeting { get; private set; } = "";
 
-    public static async Task<WireConnection> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken = default)
+    /// <summary>Connects; a small <paramref name="receiveBufferSize"/> makes a server that sends much wait for this reader.</summary>
+    public static async Task<WireConnection> ConnectAsync(IPEndPoint endpoint, int? receiveBufferSize = null, CancellationToken cancellationToken = default)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         try
         {
             await socket.ConnectAsync(endpoint, cancellationToken);
