@@ -11,25 +11,27 @@ namespace Carteiro.Benchmarks.Live;
 /// IMAP client is signed in and sends nothing), sampled after a settle and again after a longer
 /// wait (a .NET server may give memory back after a GC, which cannot be triggered from outside),
 /// and once more after all are closed. Per connection = (with − before) / N.
-/// The connections open in two rounds, the first <c>First</c> of them and then the rest, with a
-/// sample between: (with − after the first round) / (N − First) is what each further connection
-/// costs, without what a server spends once on its first clients (code compiled on first use,
-/// pools and heaps grown, the accounts signed in for the first time), which the all-in figure
-/// spreads over N.
+/// The connections open in equal rounds with a sample after each; the least-squares slope of the
+/// server's PSS over those samples is what each further connection costs, without what a server
+/// spends once on its first clients (code compiled on first use, pools and heaps grown, the
+/// accounts signed in for the first time), which the all-in figure spreads over N. A slope over
+/// several samples also evens out a garbage-collected heap's steps.
 /// Loopback only; bounded in count and time.
 /// </summary>
 internal static class IdleConnections
 {
     public sealed record Settings(
-        LiveTarget Target, int Count, int First, int Accounts, string Prefix, string User, string Password, int Concurrency, int ServerPid,
+        LiveTarget Target, int Count, int Rounds, int Accounts, string Prefix, string User, string Password, int Concurrency, int ServerPid,
         TimeSpan Settle, TimeSpan Wait, TimeSpan Limit);
 
     public sealed record Result(
         string Server, string Protocol, int Requested, int Open, int Failed, int Retries, string? FirstError, int Accounts, double OpenSeconds, double QuietSeconds,
         ProcessTreeMemory.Sample Before, ProcessTreeMemory.Sample After, ProcessTreeMemory.Sample Later, ProcessTreeMemory.Sample? Closed,
         double PssPerConnection, double RssPerConnection, double PssPerConnectionLater, double RssPerConnectionLater, int ClosedByServer,
-        double ClientRssMiB, int FirstOpen, ProcessTreeMemory.Sample AfterFirst, double PssPerFurtherConnection, double PssPerFurtherConnectionLater,
-        double RssPerFurtherConnection);
+        double ClientRssMiB, IReadOnlyList<Step> Steps, double PssPerFurtherConnection, double RssPerFurtherConnection);
+
+    /// <summary>The server's memory with <paramref name="Open"/> connections, after one round.</summary>
+    public sealed record Step(int Open, ProcessTreeMemory.Sample Memory);
 
     public static async Task<Result> RunAsync(Settings settings)
     {
@@ -78,52 +80,65 @@ internal static class IdleConnections
             return waited;
         }
 
-        int firstCount = Math.Clamp(settings.First, 1, Math.Max(1, settings.Count - 1));
-        var first = await OpenAsync(0, firstCount).ConfigureAwait(false);
-        Crowd<IAsyncDisposable>? rest = null;
-        ProcessTreeMemory.Sample afterFirst;
+        int rounds = Math.Clamp(settings.Rounds, 1, settings.Count);
+        var crowds = new List<Crowd<IAsyncDisposable>>();
+        var steps = new List<Step>();
         ProcessTreeMemory.Sample after;
         ProcessTreeMemory.Sample later;
-        TimeSpan quiet;
-        int closedByServer;
-        double clientRss;
+        TimeSpan quiet = TimeSpan.Zero;
         try
         {
-            await SettleAsync(first).ConfigureAwait(false);
-            afterFirst = Sample(settings);
-            rest = await OpenAsync(firstCount, settings.Count - firstCount).ConfigureAwait(false);
+            for (int round = 0, opened = 0; round < rounds; round++)
+            {
+                int next = (int)((long)settings.Count * (round + 1) / rounds);
+                crowds.Add(await OpenAsync(opened, next - opened).ConfigureAwait(false));
+                opened = next;
+                quiet = await SettleAsync([.. crowds]).ConfigureAwait(false);
+                steps.Add(new Step(crowds.Sum(c => c.Members.Count), Sample(settings)));
+            }
+
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"idle-connections {target}: {first.Members.Count + rest.Members.Count:N0} open in {(first.OpenTime + rest.OpenTime).TotalSeconds:F1} s " +
-                $"({first.Retries + rest.Retries} retried, {first.Failed + rest.Failed} failed{((first.FirstError ?? rest.FirstError) is { } error ? ": " + error : "")})"));
-            quiet = await SettleAsync(first, rest).ConfigureAwait(false);
-            after = Sample(settings);
+                $"idle-connections {target}: {crowds.Sum(c => c.Members.Count):N0} open in {crowds.Sum(c => c.OpenTime.TotalSeconds):F1} s " +
+                $"({crowds.Sum(c => c.Retries)} retried, {crowds.Sum(c => c.Failed)} failed{(crowds.Select(c => c.FirstError).FirstOrDefault(e => e is not null) is { } error ? ": " + error : "")})"));
+            after = steps[^1].Memory;
             await Task.Delay(settings.Wait, token).ConfigureAwait(false);
             later = Sample(settings);
-            closedByServer = first.ClosedByServer + rest.ClosedByServer;
-            clientRss = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024;
         }
         finally
         {
-            await first.DisposeAsync().ConfigureAwait(false);
-            if (rest is not null)
+            foreach (var crowd in crowds)
             {
-                await rest.DisposeAsync().ConfigureAwait(false);
+                await crowd.DisposeAsync().ConfigureAwait(false);
             }
         }
 
+        int closedByServer = crowds.Sum(c => c.ClosedByServer);
+        double clientRss = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024;
         await Task.Delay(settings.Settle, token).ConfigureAwait(false);
         var closed = ProcessTreeMemory.Of(settings.ServerPid);
-        int firstOpen = first.Members.Count;
-        int open = firstOpen + rest!.Members.Count;
+        int open = steps[^1].Open;
         double Per(long with, long without) => open > 0 ? (with - without) / (double)open : 0;
-        double PerFurther(long with, long without) => open > firstOpen ? (with - without) / (double)(open - firstOpen) : 0;
         return new Result(
-            target.ToString(), target.Protocol, settings.Count, open, first.Failed + rest.Failed, first.Retries + rest.Retries, first.FirstError ?? rest.FirstError,
-            target.Protocol == "native" ? accounts : 0,
-            (first.OpenTime + rest.OpenTime).TotalSeconds, quiet.TotalSeconds, before, after, later, closed,
+            target.ToString(), target.Protocol, settings.Count, open, crowds.Sum(c => c.Failed), crowds.Sum(c => c.Retries),
+            crowds.Select(c => c.FirstError).FirstOrDefault(e => e is not null), target.Protocol == "native" ? accounts : 0,
+            crowds.Sum(c => c.OpenTime.TotalSeconds), quiet.TotalSeconds, before, after, later, closed,
             Per(after.PssBytes, before.PssBytes), Per(after.RssBytes, before.RssBytes), Per(later.PssBytes, before.PssBytes), Per(later.RssBytes, before.RssBytes),
-            closedByServer, clientRss, firstOpen, afterFirst,
-            PerFurther(after.PssBytes, afterFirst.PssBytes), PerFurther(later.PssBytes, afterFirst.PssBytes), PerFurther(after.RssBytes, afterFirst.RssBytes));
+            closedByServer, clientRss, steps, Slope(steps, s => s.PssBytes), Slope(steps, s => s.RssBytes));
+    }
+
+    // Least squares: bytes per connection over the rounds' samples (0 with fewer than two).
+    private static double Slope(List<Step> steps, Func<ProcessTreeMemory.Sample, long> bytes)
+    {
+        if (steps.Count < 2)
+        {
+            return 0;
+        }
+
+        double meanX = steps.Average(s => (double)s.Open);
+        double meanY = steps.Average(s => (double)bytes(s.Memory));
+        double covariance = steps.Sum(s => (s.Open - meanX) * (bytes(s.Memory) - meanY));
+        double variance = steps.Sum(s => (s.Open - meanX) * (s.Open - meanX));
+        return variance > 0 ? covariance / variance : 0;
     }
 
     private static ProcessTreeMemory.Sample Sample(Settings settings) =>
@@ -135,8 +150,8 @@ internal static class IdleConnections
         $"server tree PSS {MiB(r.Before.PssBytes)} → {MiB(r.After.PssBytes)} → {MiB(r.Later.PssBytes)} MiB ({r.After.Processes} processes), " +
         $"RSS {MiB(r.Before.RssBytes)} → {MiB(r.After.RssBytes)} → {MiB(r.Later.RssBytes)} MiB; per connection PSS {r.PssPerConnection / 1024:F1} KiB " +
         $"(later {r.PssPerConnectionLater / 1024:F1}), RSS {r.RssPerConnection / 1024:F1} KiB (later {r.RssPerConnectionLater / 1024:F1}); " +
-        $"after the first {r.FirstOpen:N0} PSS {MiB(r.AfterFirst.PssBytes)} MiB, each further connection PSS {r.PssPerFurtherConnection / 1024:F1} KiB " +
-        $"(later {r.PssPerFurtherConnectionLater / 1024:F1}), RSS {r.RssPerFurtherConnection / 1024:F1} KiB; " +
+        $"PSS at {string.Join(", ", r.Steps.Select(s => $"{s.Open:N0}: {MiB(s.Memory.PssBytes)}"))} MiB, each further connection " +
+        $"PSS {r.PssPerFurtherConnection / 1024:F1} KiB, RSS {r.RssPerFurtherConnection / 1024:F1} KiB; " +
         $"after closing PSS {(r.Closed is { } c ? MiB(c.PssBytes) : "?")} MiB");
 
     private static string MiB(long bytes) => (bytes / 1024.0 / 1024).ToString("F1", CultureInfo.InvariantCulture);

@@ -12,7 +12,7 @@ namespace Carteiro.Benchmarks.Live;
 ///                  [--size 300] [--prefix u] [--concurrency 32] [--server-pid PID] [--limit 600] [--json FILE]
 /// push-rate        --server HOST:PORT --protocol native|irc [--rate 1000] [--duration 10] [--warmup 2] [--size 300]
 ///                  [--prefix p] [--server-pid PID] [--json FILE] [--timeline FILE (one CSV line a message, to find what made the tail)]
-/// idle-connections --server HOST:PORT --protocol native|irc|imap --server-pid PID [--connections 10000] [--first N/5] [--accounts 0 (one each)]
+/// idle-connections --server HOST:PORT --protocol native|irc|imap --server-pid PID [--connections 10000] [--rounds 5] [--accounts 0 (one each)]
 ///                  [--user U --password P (imap)] [--prefix i] [--concurrency 32] [--settle 5] [--wait 30] [--limit 1800] [--json FILE]
 /// </code>
 /// </summary>
@@ -57,7 +57,7 @@ internal static class LiveCommand
             default:
                 int connections = Number("connections", 10_000, 2, 100_000);
                 var idle = await IdleConnections.RunAsync(new IdleConnections.Settings(
-                    target, connections, Number("first", connections / 5, 1, connections - 1), Number("accounts", 0, 0, 100_000), options.GetValueOrDefault("prefix", "i"),
+                    target, connections, Number("rounds", 5, 1, 20), Number("accounts", 0, 0, 100_000), options.GetValueOrDefault("prefix", "i"),
                     options.GetValueOrDefault("user", "bench"), password, Number("concurrency", 32, 1, 1000),
                     Pid() ?? throw new ArgumentException("idle-connections needs --server-pid (the server's process, to read its memory)"),
                     TimeSpan.FromSeconds(Number("settle", 5, 0, 600)), TimeSpan.FromSeconds(Number("wait", 30, 0, 3600)),

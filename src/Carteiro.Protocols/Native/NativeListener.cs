@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Carteiro.Protocols.Common;
 using Microsoft.Extensions.Hosting;
 
 namespace Carteiro.Protocols.Native;
@@ -17,7 +18,7 @@ namespace Carteiro.Protocols.Native;
 /// data with a zero-byte read and holds no buffer in between, and writes straight to the socket.
 /// The web and mail doors stay on Kestrel (TLS, HTTP).
 /// </remarks>
-public sealed class NativeListener : IHostedService, IDisposable
+public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisposable
 {
     private readonly IPEndPoint _requested;
     private readonly NativeServices _services;
@@ -64,6 +65,7 @@ public sealed class NativeListener : IHostedService, IDisposable
 
         // Sessions hear of the stop at once, before the host stops its services one by one.
         _services.Stopping.UnsafeRegister(static listener => ((NativeListener)listener!).CloseAll(), this);
+        _services.Monitor.Add(this);
         _accepting = AcceptLoopAsync(socket);
         return Task.CompletedTask;
     }
@@ -75,6 +77,7 @@ public sealed class NativeListener : IHostedService, IDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _services.Monitor.Remove(this);
         await _stopAccepting.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
         await _accepting.ConfigureAwait(false);
@@ -139,6 +142,18 @@ public sealed class NativeListener : IHostedService, IDisposable
         var session = new NativeSession(socket, remote, ++_lastConnectionId, _services);
         _sessions.TryAdd(session, 0);
         session.Start(this);
+    }
+
+    /// <summary>
+    /// Checks every session's sign-in and idle deadlines: the monitor watches the door, not each
+    /// connection, so a connection costs one entry (in the door's set) instead of two.
+    /// </summary>
+    public void CheckDeadlines(long nowTicks)
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            session.CheckDeadlines(nowTicks);
+        }
     }
 
     /// <summary>Called by a session when it has ended.</summary>

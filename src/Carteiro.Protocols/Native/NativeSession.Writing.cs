@@ -84,15 +84,23 @@ internal sealed partial class NativeSession
         await FlushAsync(_closing.Token).ConfigureAwait(false);
     }
 
+    // One JSON writer per thread, pointed at this session's output from BeginJson to EndJsonLine,
+    // which nothing awaits between, instead of one per connection that an idle one would keep.
+    // Reset also drops whatever a line cut short by an exception left behind.
     private System.Text.Json.Utf8JsonWriter BeginJson()
     {
-        _json.Reset(_output);
-        return _json;
+        var json = t_json ??= new System.Text.Json.Utf8JsonWriter(_output, JsonOptions);
+        json.Reset(_output);
+        return json;
     }
 
     private void EndJsonLine()
     {
-        _json.Flush();
+        var json = t_json!;
+        json.Flush();
+
+        // Let go of this session's output, so the thread does not keep a closed connection alive.
+        json.Reset(DetachedOutput);
         WireWriter.WriteLineEnd(_output);
     }
 

@@ -17,7 +17,7 @@ namespace Carteiro.Protocols.Native;
 /// to the output pipe happen under one async lock, so a command's data lines and its reply are
 /// never split by an event.
 /// </summary>
-internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection, IDisposable
+internal sealed partial class NativeSession : ISessionSink, IDisposable
 {
     private const int MaxConsecutiveErrors = 20;
 
@@ -27,6 +27,12 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         SkipValidation = true,
     };
 
+    // Where a thread's JSON writer points between lines (see BeginJson); never written to.
+    private static readonly ArrayBufferWriter<byte> DetachedOutput = new(1);
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     private readonly Socket _socket;
     private readonly IPEndPoint? _remote;
     private readonly long _connectionId;
@@ -34,7 +40,6 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
     private readonly SocketWriter _output;
     private readonly FrameReader _frames;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Utf8JsonWriter _json;
 
     // Events waiting to be written; a thread-pool item drains them while there are any, so an
     // idle connection has no task waiting for events. Locked on itself.
@@ -65,7 +70,6 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         socket.Blocking = false;
         _output = new SocketWriter(socket);
         _frames = new FrameReader(services.WireLimits);
-        _json = new Utf8JsonWriter(_output, JsonOptions);
     }
 
     public long AccountId => _account?.Id ?? 0;
@@ -89,7 +93,6 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
     private async Task RunAsync()
     {
         _services.Logger.Opened(_connectionId, _remote);
-        _services.Monitor.Add(this);
         byte[]? buffer = null;
         int start = 0;
         int end = 0;
@@ -269,6 +272,7 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
         return false;
     }
 
+    /// <summary>Closes the session when its sign-in or idle deadline has passed (the listener asks every second).</summary>
     public void CheckDeadlines(long nowTicks)
     {
         if (Deadlines.Passed(_account is not null, _openedAt, Volatile.Read(ref _lastReceived), nowTicks, _services.Options) is { } passed)
@@ -316,7 +320,6 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
 
     private async Task CloseAsync()
     {
-        _services.Monitor.Remove(this);
         if (_account is not null)
         {
             // Leave before anything else, so others see us go offline at once.
@@ -377,7 +380,6 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
     public void Dispose()
     {
         _closing.Dispose();
-        _json.Dispose();
         _writeLock.Dispose();
     }
 
@@ -414,12 +416,11 @@ internal sealed partial class NativeSession : ISessionSink, IMonitoredConnection
     private void WriteBye(string reason, string message)
     {
         WireWriter.Write(_output, "* BYE "u8);
-        _json.Reset(_output);
-        _json.WriteStartObject();
-        _json.WriteString("reason"u8, reason);
-        _json.WriteString("message"u8, message);
-        _json.WriteEndObject();
-        _json.Flush();
-        WireWriter.WriteLineEnd(_output);
+        var json = BeginJson();
+        json.WriteStartObject();
+        json.WriteString("reason"u8, reason);
+        json.WriteString("message"u8, message);
+        json.WriteEndObject();
+        EndJsonLine();
     }
 }
