@@ -86,6 +86,8 @@ internal static class IdleConnections
         ProcessTreeMemory.Sample after;
         ProcessTreeMemory.Sample later;
         TimeSpan quiet = TimeSpan.Zero;
+        int closedByServer;
+        double clientRss;
         try
         {
             for (int round = 0, opened = 0; round < rounds; round++)
@@ -103,6 +105,8 @@ internal static class IdleConnections
             after = steps[^1].Memory;
             await Task.Delay(settings.Wait, token).ConfigureAwait(false);
             later = Sample(settings);
+            closedByServer = crowds.Sum(c => c.ClosedByServer);
+            clientRss = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024;
         }
         finally
         {
@@ -112,8 +116,6 @@ internal static class IdleConnections
             }
         }
 
-        int closedByServer = crowds.Sum(c => c.ClosedByServer);
-        double clientRss = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024;
         await Task.Delay(settings.Settle, token).ConfigureAwait(false);
         var closed = ProcessTreeMemory.Of(settings.ServerPid);
         int open = steps[^1].Open;
