@@ -39,7 +39,8 @@ postfix_version() {
 postfix_delivered() {
     local home
     home=$(getent passwd "$postfix_user" | cut -d: -f6)
-    postfix_as_root find "$home/Maildir/new" "$home/Maildir/cur" -type f 2>/dev/null | wc -l
+    # Before the first delivery the Maildir does not exist yet: that is 0, not a failure.
+    { postfix_as_root find "$home/Maildir/new" "$home/Maildir/cur" -type f 2>/dev/null || true; } | wc -l
 }
 
 # Waits (up to $1 seconds) until Postfix's queue is empty: everything accepted is delivered.
