@@ -117,11 +117,17 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
             {
                 return;
             }
-            catch (SocketException error)
+            catch (SocketException error) when (!token.IsCancellationRequested)
             {
-                // A connection reset before it was accepted, or out of descriptors: the door stays open.
+                // A connection reset before it was accepted, or out of descriptors: the door stays
+                // open, and a pause keeps a lasting failure from spinning.
                 _services.Logger.AcceptFailed(error.SocketErrorCode.ToString());
+                await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
                 continue;
+            }
+            catch (SocketException)
+            {
+                return;
             }
 
             Admit(socket);

@@ -157,6 +157,8 @@ internal sealed partial class NativeSession
     }
 
     // Runs on the thread pool while events are queued (see TryPush); one flush for each burst.
+    // Events are taken one at a time and written outside the queue's lock, so a hub pushing to
+    // this session never waits for one to be serialised.
     private async Task WriteEventsAsync()
     {
         try
@@ -167,22 +169,22 @@ internal sealed partial class NativeSession
             {
                 while (true)
                 {
+                    while (TryTakeEvent(out var serverEvent))
+                    {
+                        WriteEvent(serverEvent);
+                    }
+
+                    await _output.FlushAsync(token).ConfigureAwait(false);
                     lock (_events)
                     {
+                        // Checked and cleared together with TryPush's enqueue, so no event is left behind.
                         if (_events.Count == 0 || _closeReason is not null)
                         {
                             _events.Clear();
                             _writingEvents = false;
-                            break;
-                        }
-
-                        while (_events.TryDequeue(out var serverEvent))
-                        {
-                            WriteEvent(serverEvent);
+                            return;
                         }
                     }
-
-                    await _output.FlushAsync(token).ConfigureAwait(false);
                 }
             }
             finally
@@ -195,6 +197,20 @@ internal sealed partial class NativeSession
             // The connection is closing; what was queued goes with it.
             Close(_closeReason ?? "connection-lost");
         }
+    }
+
+    private bool TryTakeEvent(out ServerEvent serverEvent)
+    {
+        lock (_events)
+        {
+            if (_closeReason is null && _events.TryDequeue(out serverEvent!))
+            {
+                return true;
+            }
+        }
+
+        serverEvent = null!;
+        return false;
     }
 
     private void WriteEvent(ServerEvent serverEvent)

@@ -12,10 +12,10 @@ using Carteiro.Wire;
 namespace Carteiro.Protocols.Native;
 
 /// <summary>
-/// One native-protocol connection: reads frames off the pipe, runs commands in order (consecutive
-/// SENDs concurrently), writes tagged replies, and pushes hub events between replies. All writes
-/// to the output pipe happen under one async lock, so a command's data lines and its reply are
-/// never split by an event.
+/// One native-protocol connection: reads frames off its socket, runs commands in order
+/// (consecutive SENDs concurrently), writes tagged replies, and pushes hub events between replies.
+/// All writes to the output happen under one async lock, so a command's data lines and its reply
+/// are never split by an event.
 /// </summary>
 internal sealed partial class NativeSession : ISessionSink, IDisposable
 {
