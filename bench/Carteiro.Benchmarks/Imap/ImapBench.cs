@@ -79,20 +79,8 @@ internal static class ImapBench
 
     private static string Cpu(double? value, string unit) => value is double v ? Invariant($"; {v:F0} {unit}") : "";
 
-    private static async Task<ImapConnection> SignInAsync(Settings settings, CancellationToken cancellationToken)
-    {
-        var connection = await ImapConnection.OpenAsync(settings.Host, settings.Port, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await connection.LoginAsync(settings.User, settings.Password, cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private static Task<ImapConnection> SignInAsync(Settings settings, CancellationToken cancellationToken) =>
+        ImapConnection.SignInAsync(settings.Host, settings.Port, settings.User, settings.Password, cancellationToken);
 
     private static async Task CreateFolderAsync(ImapConnection connection, string folder, CancellationToken cancellationToken)
     {

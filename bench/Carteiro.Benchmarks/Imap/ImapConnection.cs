@@ -130,6 +130,22 @@ internal sealed class ImapConnection : IAsyncDisposable
         return outcome.Ok ? outcome : throw new IOException($"{FirstWord(text)} failed: {outcome.Tagged}");
     }
 
+    /// <summary>Connects and signs in with LOGIN; the connection is closed again if the sign-in fails.</summary>
+    public static async Task<ImapConnection> SignInAsync(string host, int port, string user, string password, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(host, port, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.LoginAsync(user, password, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public Task LoginAsync(string user, string password, CancellationToken cancellationToken) =>
         MustAsync($"LOGIN {Quote(user)} {Quote(password)}", cancellationToken);
 

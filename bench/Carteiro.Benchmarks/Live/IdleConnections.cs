@@ -46,19 +46,8 @@ internal static class IdleConnections
             if (target.Protocol == "imap")
             {
                 return await Crowd<IAsyncDisposable>.OpenAsync(count, settings.Concurrency, async (_, ct) =>
-                {
-                    var connection = await ImapConnection.OpenAsync(target.Host, target.Port, ct).ConfigureAwait(false);
-                    try
-                    {
-                        await connection.LoginAsync(settings.User, settings.Password, ct).ConfigureAwait(false);
-                        return connection;
-                    }
-                    catch
-                    {
-                        await connection.DisposeAsync().ConfigureAwait(false);
-                        throw;
-                    }
-                }, token).ConfigureAwait(false);
+                    await ImapConnection.SignInAsync(target.Host, target.Port, settings.User, settings.Password, ct).ConfigureAwait(false),
+                    token).ConfigureAwait(false);
             }
 
             // Native names repeat when there are fewer accounts than connections (sessions of one
