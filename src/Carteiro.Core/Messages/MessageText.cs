@@ -9,11 +9,9 @@ namespace Carteiro.Core.Messages;
 /// </summary>
 public sealed class MessageText
 {
-    private readonly string? _value;
-
     private MessageText(string? value, int documentStart)
     {
-        _value = value;
+        Value = value;
         DocumentStart = documentStart;
     }
 
@@ -25,7 +23,7 @@ public sealed class MessageText
     public int DocumentStart { get; }
 
     /// <summary>The text as a string, or null when it is a place in the document.</summary>
-    public string? Value => _value;
+    public string? Value { get; }
 
     /// <summary>A text given as a string.</summary>
     public static MessageText Of(string text) => new(text, -1);
@@ -38,5 +36,5 @@ public sealed class MessageText
 
     /// <summary>The one-line preview of the text in <paramref name="document"/>, the message's own document.</summary>
     public string Snippet(ReadOnlySpan<byte> document) =>
-        _value is { } value ? Messages.Snippet.Of(value) : Messages.Snippet.Of(document[DocumentStart..]);
+        Value is { } value ? Messages.Snippet.Of(value) : Messages.Snippet.Of(document[DocumentStart..]);
 }
