@@ -36,6 +36,7 @@ public sealed partial class SqliteMailStore : IMailStore
     /// <inheritdoc />
     public Task InitializeAsync(CancellationToken cancellationToken)
     {
+        SqliteLibrary.EnsureConfigured();
         string connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
