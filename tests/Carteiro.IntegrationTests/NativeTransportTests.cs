@@ -11,10 +11,67 @@ namespace Carteiro.IntegrationTests;
 /// <summary>
 /// The native door's own transport (NativeListener, SocketWriter): bytes split anywhere on the
 /// way in, a reader slower than the server on the way out, and a server with no other door.
+/// Idle sessions wait in the door's epoll set (ReadinessPoller) where there is one.
 /// </summary>
-public sealed class NativeTransportTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public sealed class NativeTransportTests(ServerFixture fixture) : NativeTransportContract(fixture.Server), IClassFixture<ServerFixture>
 {
-    private readonly TestServer _server = fixture.Server;
+
+    [Fact]
+    public async Task AServerWithOnlyTheNativeDoor_ListensNowhereElse()
+    {
+        // Kestrel with no listeners of its own would bind its default, localhost:5000; holding
+        // that port makes such a start fail, so this server starting at all is the check.
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            holder.Bind(new IPEndPoint(IPAddress.Loopback, 5000));
+            holder.Listen();
+        }
+        catch (SocketException)
+        {
+            // Someone else holds it: the check is the same.
+        }
+
+        string data = TempFolder.Create("carteiro-native-only");
+        try
+        {
+            await using var server = await CarteiroServer.StartAsync(new ServerSettings
+            {
+                DataPath = data,
+                Native = new IPEndPoint(IPAddress.Loopback, 0),
+                Http = null,
+                Options = Carteiro.Core.CarteiroOptions.Default with { PasswordIterations = 1000 },
+                LogLevel = LogLevel.Warning,
+            }, TestContext.Current.CancellationToken);
+
+            Assert.NotEqual(0, server.NativeEndPoint!.Port);
+            Assert.Null(server.HttpEndPoint);
+            await using var connection = await WireConnection.ConnectAsync(server.NativeEndPoint, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.StartsWith("* HELLO ", connection.Greeting, StringComparison.Ordinal);
+            var registered = await connection.CommandAsync("r1 REGISTER carol \"a good password\"");
+            Assert.StartsWith("r1 OK", registered[^1].Line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TempFolder.Delete(data);
+        }
+    }
+}
+
+/// <summary>The same transport with every wait made the runtime's way (no epoll set).</summary>
+public sealed class NativeTransportWithRuntimeReceivesTests(NativeTransportWithRuntimeReceivesTests.Fixture fixture)
+    : NativeTransportContract(fixture.Server), IClassFixture<NativeTransportWithRuntimeReceivesTests.Fixture>
+{
+    public sealed class Fixture : TestServerFixture
+    {
+        protected override Carteiro.Core.CarteiroOptions Configure(Carteiro.Core.CarteiroOptions options) => options with { NativeWaitsWithEpoll = false };
+    }
+}
+
+/// <summary>What the native transport must do whichever way its sessions wait for their sockets.</summary>
+public abstract class NativeTransportContract(TestServer server)
+{
+    private readonly TestServer _server = server;
 
     [Fact]
     public async Task PipelinedSends_ArrivingInChunksThatSplitLinesAndPayloads_AreEachStoredAndAnswered()
@@ -106,46 +163,5 @@ public sealed class NativeTransportTests(ServerFixture fixture) : IClassFixture<
         Assert.Equal(body, Assert.Single(read.Single(f => f.Line.StartsWith("* BODY ", StringComparison.Ordinal)).Literals));
         var noop = await reader.CommandAsync("n1 NOOP");
         Assert.Equal("n1 OK", noop[^1].Line);
-    }
-
-    [Fact]
-    public async Task AServerWithOnlyTheNativeDoor_ListensNowhereElse()
-    {
-        // Kestrel with no listeners of its own would bind its default, localhost:5000; holding
-        // that port makes such a start fail, so this server starting at all is the check.
-        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            holder.Bind(new IPEndPoint(IPAddress.Loopback, 5000));
-            holder.Listen();
-        }
-        catch (SocketException)
-        {
-            // Someone else holds it: the check is the same.
-        }
-
-        string data = TempFolder.Create("carteiro-native-only");
-        try
-        {
-            await using var server = await CarteiroServer.StartAsync(new ServerSettings
-            {
-                DataPath = data,
-                Native = new IPEndPoint(IPAddress.Loopback, 0),
-                Http = null,
-                Options = Carteiro.Core.CarteiroOptions.Default with { PasswordIterations = 1000 },
-                LogLevel = LogLevel.Warning,
-            }, TestContext.Current.CancellationToken);
-
-            Assert.NotEqual(0, server.NativeEndPoint!.Port);
-            Assert.Null(server.HttpEndPoint);
-            await using var connection = await WireConnection.ConnectAsync(server.NativeEndPoint, cancellationToken: TestContext.Current.CancellationToken);
-            Assert.StartsWith("* HELLO ", connection.Greeting, StringComparison.Ordinal);
-            var registered = await connection.CommandAsync("r1 REGISTER carol \"a good password\"");
-            Assert.StartsWith("r1 OK", registered[^1].Line, StringComparison.Ordinal);
-        }
-        finally
-        {
-            TempFolder.Delete(data);
-        }
     }
 }

@@ -22,11 +22,12 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
 {
     private readonly IPEndPoint _requested;
     private readonly NativeServices _services;
-    private readonly ConcurrentDictionary<NativeSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<long, NativeSession> _sessions = new();
     private readonly CancellationTokenSource _stopAccepting = new();
     private Socket? _socket;
     private Task _accepting = Task.CompletedTask;
     private long _lastConnectionId;
+    private ReadinessPoller? _poller;
 
     /// <summary>Prepares to listen on <paramref name="endpoint"/> (port 0: any free port).</summary>
     public NativeListener(IPEndPoint endpoint, NativeServices services)
@@ -34,6 +35,9 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
         _requested = endpoint;
         _services = services;
     }
+
+    /// <summary>Wakes idle sessions when their sockets have something to read; null where epoll is not available.</summary>
+    internal ReadinessPoller? Poller => _poller;
 
     /// <summary>Where the door listens, once started (the bound port when 0 was asked for).</summary>
     public IPEndPoint? EndPoint { get; private set; }
@@ -62,6 +66,10 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
 
         _socket = socket;
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        if (_services.Options.NativeWaitsWithEpoll)
+        {
+            _poller = ReadinessPoller.TryCreate(id => _sessions.TryGetValue(id, out var session) ? session : null);
+        }
 
         // Sessions hear of the stop at once, before the host stops its services one by one.
         _services.Stopping.UnsafeRegister(static listener => ((NativeListener)listener!).CloseAll(), this);
@@ -82,14 +90,14 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
         _socket?.Dispose();
         await _accepting.ConfigureAwait(false);
         CloseAll();
-        var running = _sessions.Keys.Select(session => session.Completion).ToArray();
+        var running = _sessions.Values.Select(session => session.Completion).ToArray();
         try
         {
             await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            foreach (var session in _sessions.Keys)
+            foreach (var session in _sessions.Values)
             {
                 session.Abort();
             }
@@ -101,6 +109,7 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
     {
         _stopAccepting.Dispose();
         _socket?.Dispose();
+        _poller?.Dispose();
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -146,7 +155,7 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
         }
 
         var session = new NativeSession(socket, remote, ++_lastConnectionId, _services);
-        _sessions.TryAdd(session, 0);
+        _sessions.TryAdd(session.ConnectionId, session);
         session.Start(this);
     }
 
@@ -156,7 +165,7 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
     /// </summary>
     public void CheckDeadlines(long nowTicks)
     {
-        foreach (var session in _sessions.Keys)
+        foreach (var session in _sessions.Values)
         {
             session.CheckDeadlines(nowTicks);
         }
@@ -165,13 +174,13 @@ public sealed class NativeListener : IHostedService, IMonitoredConnection, IDisp
     /// <summary>Called by a session when it has ended.</summary>
     internal void Forget(NativeSession session, IPEndPoint? remote)
     {
-        _sessions.TryRemove(session, out _);
+        _sessions.TryRemove(session.ConnectionId, out _);
         _services.Limiter.Release(remote?.Address);
     }
 
     private void CloseAll()
     {
-        foreach (var session in _sessions.Keys)
+        foreach (var session in _sessions.Values)
         {
             session.Close("shutting-down");
         }

@@ -72,6 +72,9 @@ internal sealed partial class NativeSession : ISessionSink, IDisposable
         _frames = new FrameReader(services.WireLimits);
     }
 
+    /// <summary>This connection's number, unique in the process (logs, the door's registry).</summary>
+    public long ConnectionId => _connectionId;
+
     public long AccountId => _account?.Id ?? 0;
 
     public string UserName => _account?.Name ?? "";
@@ -110,7 +113,12 @@ internal sealed partial class NativeSession : ISessionSink, IDisposable
                         start = end = 0;
                     }
 
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    if (!await WaitUntilReadableAsync().ConfigureAwait(false))
+                    {
+                        _closeReason ??= "connection-lost";
+                        break;
+                    }
+
                     if (_closeReason is not null)
                     {
                         // Close() shut the receiving side to wake this wait.
@@ -128,7 +136,25 @@ internal sealed partial class NativeSession : ISessionSink, IDisposable
                     start = 0;
                 }
 
-                int received = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                int received = await ReceiveAsync(buffer.AsMemory(end)).ConfigureAwait(false);
+                if (received < 0)
+                {
+                    // Nothing there yet. With nothing buffered, the next round returns the buffer
+                    // and waits; with a partial frame, wait here and keep it.
+                    if (start != end && !await WaitUntilReadableAsync().ConfigureAwait(false))
+                    {
+                        _closeReason ??= "connection-lost";
+                        break;
+                    }
+
+                    if (_closeReason is not null)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
                 if (received == 0)
                 {
                     _closeReason ??= "client-closed";
