@@ -73,6 +73,75 @@ public sealed class SmtpProtocolTests(MailFixture fixture) : IClassFixture<MailF
     }
 
     [Fact]
+    public async Task DotStuffedData_SplitAnywhereOnTheWay_IsStoredExactly()
+    {
+        string alice = await fixture.UserAsync("alice");
+        string bob = await fixture.UserAsync("bob");
+        await using var bobsDevice = await fixture.NativeAsync(bob);
+        await using var smtp = await SignedInAsync(alice);
+
+        // Lines that start with dots (one, two, alone but not the end), a CR alone after a dot,
+        // lines ended by LF alone, and one long line: every byte may arrive in a segment of its own.
+        var document = new StringBuilder($"From: {fixture.Address(alice)}\r\nSubject: dots everywhere\r\nMessage-ID: <dots@example>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\n\r\n");
+        var random = new Random(5321);
+        for (int i = 0; i < 400; i++)
+        {
+            document.Append((i % 7) switch
+            {
+                0 => ".",
+                1 => "..",
+                2 => ".\rnot the end",
+                3 => ". not the end either",
+                4 => new string('x', random.Next(0, 3000)),
+                5 => "",
+                _ => $"line {i}",
+            });
+            document.Append(i % 11 == 0 ? "\n" : "\r\n");
+        }
+
+        string expected = document.ToString();
+        string stuffed = string.Join("", expected.Split('\n').Select((line, i) => (i == 0 || line.Length == 0 || line[0] != '.' ? line : "." + line) + "\n"))[..^1];
+        byte[] data = Encoding.ASCII.GetBytes(stuffed + ".\r\n");
+
+        await smtp.SendAsync($"MAIL FROM:<{fixture.Address(alice)}>\r\nRCPT TO:<{fixture.Address(bob)}>\r\nDATA", line: true);
+        Assert.Equal("250 2.1.0 Ok", await smtp.ReadLineAsync());
+        Assert.Equal("250 2.1.5 Ok", await smtp.ReadLineAsync());
+        Assert.StartsWith("354 ", await smtp.ReadLineAsync());
+        // The bytes stop right after each dot that starts a line, and after a CR that follows
+        // one, and wait there a moment, so that the server sees those dots with nothing after
+        // them yet; elsewhere they stop at random.
+        var stops = new SortedSet<int>();
+        for (int k = 0; k < data.Length - 1; k++)
+        {
+            if (data[k] == (byte)'.' && (k == 0 || data[k - 1] == (byte)'\n'))
+            {
+                stops.Add(k + 1);
+                if (data[k + 1] == (byte)'\r')
+                {
+                    stops.Add(k + 2);
+                }
+            }
+        }
+
+        for (int k = random.Next(1, 3000); k < data.Length; k += random.Next(1, 3000))
+        {
+            stops.Add(k);
+        }
+
+        int from = 0;
+        foreach (int stop in stops.Append(data.Length))
+        {
+            await smtp.SendBytesAsync(data.AsMemory(from, stop - from));
+            from = stop;
+            await Task.Delay(1, Token);
+        }
+
+        Assert.StartsWith("250 2.0.0 Ok: stored as message", await smtp.ReadLineAsync());
+        var arrived = await ClientEvents.NextAsync<MailEvent>(bobsDevice, e => e.Message.Subject == "dots everywhere", Patience);
+        Assert.Equal(expected, Encoding.ASCII.GetString(await bobsDevice.RawAsync(arrived.Message.Id, Token)));
+    }
+
+    [Fact]
     public async Task Chunking_BdatChunks_MakeOneMessage()
     {
         string alice = await fixture.UserAsync("alice");

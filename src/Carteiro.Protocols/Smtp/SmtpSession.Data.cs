@@ -7,10 +7,6 @@ namespace Carteiro.Protocols.Smtp;
 
 internal sealed partial class SmtpSession
 {
-    // Past this much of one unfinished line, what has come is taken into the message rather than
-    // held in the pipe: a message of one enormous line costs no more than its size allows.
-    private const int PartialLineThreshold = 64 * 1024;
-
     private enum Receiving
     {
         Commands,
@@ -99,60 +95,75 @@ internal sealed partial class SmtpSession
             return _chunkLeft == 0;
         }
 
-        while (true)
+        // Only a dot at the start of a line means anything (RFC 5321 section 4.5.2): the end of
+        // the data on a line of its own, else a transparency dot to take off. Everything between
+        // two such dots is taken in one copy, and what has come of an unfinished line is taken at
+        // once, so nothing waits in the pipe and a message of one enormous line costs no more
+        // than its size allows.
+        while (!buffer.IsEmpty)
         {
-            var end = buffer.PositionOf((byte)'\n');
-            if (end is null)
+            var span = buffer.FirstSpan;
+            if (_atLineStart && span[0] == (byte)'.')
             {
-                if (buffer.Length > PartialLineThreshold)
+                switch (EndOfDataAt(buffer))
                 {
-                    Take(buffer);
-                    _atLineStart = false;
-                    buffer = buffer.Slice(buffer.End);
+                    case null:
+                        return false; // ".\r" so far: the next byte decides
+                    case > 0 and var length:
+                        buffer = buffer.Slice(length);
+                        return true;
+                    default:
+                        buffer = buffer.Slice(1);
+                        _atLineStart = false;
+                        continue;
                 }
-
-                return false;
             }
 
-            var line = buffer.Slice(0, buffer.GetPosition(1, end.Value));
-            buffer = buffer.Slice(line.End);
-            if (_atLineStart && IsEndOfData(line))
-            {
-                return true;
-            }
-
-            Take(line);
-            _atLineStart = true;
+            int dot = span.IndexOf("\n."u8);
+            int take = dot >= 0 ? dot + 1 : span.Length;
+            Take(span[..take]);
+            _atLineStart = span[take - 1] == (byte)'\n';
+            buffer = buffer.Slice(take);
         }
+
+        return false;
     }
 
-    // A line of the message, with the transparency dot taken off (RFC 5321 section 4.5.2).
-    private void Take(ReadOnlySequence<byte> line)
+    private void Take(ReadOnlySpan<byte> bytes)
     {
-        if (_atLineStart && line.FirstSpan[0] == (byte)'.')
-        {
-            line = line.Slice(1);
-        }
-
-        if (_tooLarge || _message.Length + line.Length > MaxSize)
+        if (_tooLarge || _message.Length + bytes.Length > MaxSize)
         {
             _tooLarge = true;
             return;
         }
 
-        _message.Append(line);
+        _message.Append(bytes);
     }
 
-    private static bool IsEndOfData(ReadOnlySequence<byte> line)
+    // At a line that starts with a dot: the length of the end-of-data line (".\r\n", or ".\n"
+    // from a client that ends lines with LF alone) when it is one, 0 when the dot is a
+    // transparency dot, null when the bytes so far cannot tell.
+    private static int? EndOfDataAt(ReadOnlySequence<byte> buffer)
     {
         Span<byte> head = stackalloc byte[3];
-        if (line.Length is not (2 or 3))
+        int known = (int)Math.Min(buffer.Length, 3);
+        buffer.Slice(0, known).CopyTo(head);
+        if (known >= 2 && head[1] == (byte)'\n')
         {
-            return false;
+            return 2;
         }
 
-        line.CopyTo(head);
-        return head[0] == (byte)'.' && (line.Length == 2 ? head[1] == (byte)'\n' : head[1] == (byte)'\r' && head[2] == (byte)'\n');
+        if (known >= 2 && head[1] != (byte)'\r')
+        {
+            return 0;
+        }
+
+        if (known < 3)
+        {
+            return null;
+        }
+
+        return head[2] == (byte)'\n' ? 3 : 0;
     }
 
     protected override async Task FinishDataAsync()
