@@ -100,20 +100,23 @@ internal sealed partial class SmtpSession
         // two such dots is taken in one copy, and what has come of an unfinished line is taken at
         // once, so nothing waits in the pipe and a message of one enormous line costs no more
         // than its size allows.
-        while (!buffer.IsEmpty)
+        var reader = new SequenceReader<byte>(buffer);
+        while (!reader.End)
         {
-            var span = buffer.FirstSpan;
+            var span = reader.UnreadSpan;
             if (_atLineStart && span[0] == (byte)'.')
             {
-                switch (EndOfDataAt(buffer))
+                switch (EndOfDataAt(reader.UnreadSequence))
                 {
                     case null:
+                        buffer = reader.UnreadSequence;
                         return false; // ".\r" so far: the next byte decides
                     case > 0 and var length:
-                        buffer = buffer.Slice(length);
+                        reader.Advance(length);
+                        buffer = reader.UnreadSequence;
                         return true;
                     default:
-                        buffer = buffer.Slice(1);
+                        reader.Advance(1);
                         _atLineStart = false;
                         continue;
                 }
@@ -123,9 +126,10 @@ internal sealed partial class SmtpSession
             int take = dot >= 0 ? dot + 1 : span.Length;
             Take(span[..take]);
             _atLineStart = span[take - 1] == (byte)'\n';
-            buffer = buffer.Slice(take);
+            reader.Advance(take);
         }
 
+        buffer = reader.UnreadSequence;
         return false;
     }
 
