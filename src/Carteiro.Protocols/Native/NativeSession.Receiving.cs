@@ -8,9 +8,9 @@ namespace Carteiro.Protocols.Native;
 /// there is one (then reading with non-blocking receives), else with the runtime's asynchronous
 /// receives.
 /// </summary>
-internal sealed partial class NativeSession : IReadinessWaiter, IValueTaskSource<bool>
+internal sealed partial class NativeSession : IReadinessWaiter, IValueTaskSource<int>
 {
-    private ManualResetValueTaskSourceCore<bool> _readable = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<int> _readable = new() { RunContinuationsAsynchronously = true };
 
     // 1 while a wait is armed, so that one readiness completes one wait (and never two).
     private int _armed;
@@ -18,13 +18,20 @@ internal sealed partial class NativeSession : IReadinessWaiter, IValueTaskSource
 
     private ReadinessPoller? Poller => _listener?.Poller;
 
-    /// <summary>Waits until the socket has something to read (or was shut or lost), holding nothing.</summary>
-    /// <returns>False when the socket can no longer be watched.</returns>
-    private ValueTask<bool> WaitUntilReadableAsync()
+    /// <summary>
+    /// Waits until the socket has something to read (or was shut or lost), holding nothing. A
+    /// socket that can no longer be watched closes the session ("connection-lost"); the caller
+    /// checks the close reason after every wait.
+    /// </summary>
+    /// <remarks>
+    /// Returns the runtime's zero-byte receive itself where there is no poller, with no async
+    /// method of its own around it, which would allocate on every wait and stay alive through it.
+    /// </remarks>
+    private ValueTask<int> WaitUntilReadableAsync()
     {
         if (Poller is not { } poller)
         {
-            return WaitWithZeroByteReceiveAsync();
+            return _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
         }
 
         _readable.Reset();
@@ -37,16 +44,11 @@ internal sealed partial class NativeSession : IReadinessWaiter, IValueTaskSource
         catch (Exception error) when (error is SocketException or ObjectDisposedException)
         {
             Volatile.Write(ref _armed, 0);
-            return ValueTask.FromResult(false);
+            _closeReason ??= "connection-lost";
+            return ValueTask.FromResult(0);
         }
 
-        return new ValueTask<bool>(this, _readable.Version);
-    }
-
-    private async ValueTask<bool> WaitWithZeroByteReceiveAsync()
-    {
-        await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-        return true;
+        return new ValueTask<int>(this, _readable.Version);
     }
 
     /// <summary>
@@ -73,14 +75,14 @@ internal sealed partial class NativeSession : IReadinessWaiter, IValueTaskSource
     {
         if (Interlocked.Exchange(ref _armed, 0) == 1)
         {
-            _readable.SetResult(true);
+            _readable.SetResult(0);
         }
     }
 
-    bool IValueTaskSource<bool>.GetResult(short token) => _readable.GetResult(token);
+    int IValueTaskSource<int>.GetResult(short token) => _readable.GetResult(token);
 
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _readable.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _readable.GetStatus(token);
 
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _readable.OnCompleted(continuation, state, token, flags);
 }

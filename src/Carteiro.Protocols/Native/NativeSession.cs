@@ -113,15 +113,10 @@ internal sealed partial class NativeSession : ISessionSink, IDisposable
                         start = end = 0;
                     }
 
-                    if (!await WaitUntilReadableAsync().ConfigureAwait(false))
-                    {
-                        _closeReason ??= "connection-lost";
-                        break;
-                    }
-
+                    await WaitUntilReadableAsync().ConfigureAwait(false);
                     if (_closeReason is not null)
                     {
-                        // Close() shut the receiving side to wake this wait.
+                        // Close() shut the receiving side to wake this wait, or the socket is gone.
                         break;
                     }
 
@@ -141,10 +136,9 @@ internal sealed partial class NativeSession : ISessionSink, IDisposable
                 {
                     // Nothing there yet. With nothing buffered, the next round returns the buffer
                     // and waits; with a partial frame, wait here and keep it.
-                    if (start != end && !await WaitUntilReadableAsync().ConfigureAwait(false))
+                    if (start != end)
                     {
-                        _closeReason ??= "connection-lost";
-                        break;
+                        await WaitUntilReadableAsync().ConfigureAwait(false);
                     }
 
                     if (_closeReason is not null)
