@@ -71,6 +71,13 @@ internal static class IdleConnections
 
         int rounds = Math.Clamp(settings.Rounds, 1, settings.Count);
         var crowds = new List<Crowd<IAsyncDisposable>>();
+
+        // Summed over the rounds' crowds, for the log line and the result alike.
+        int Failed() => crowds.Sum(c => c.Failed);
+        int Retries() => crowds.Sum(c => c.Retries);
+        double OpenSeconds() => crowds.Sum(c => c.OpenTime.TotalSeconds);
+        string? FirstError() => crowds.Select(c => c.FirstError).FirstOrDefault(e => e is not null);
+
         var steps = new List<Step>();
         ProcessTreeMemory.Sample after;
         ProcessTreeMemory.Sample later;
@@ -89,8 +96,8 @@ internal static class IdleConnections
             }
 
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"idle-connections {target}: {crowds.Sum(c => c.Members.Count):N0} open in {crowds.Sum(c => c.OpenTime.TotalSeconds):F1} s " +
-                $"({crowds.Sum(c => c.Retries)} retried, {crowds.Sum(c => c.Failed)} failed{(crowds.Select(c => c.FirstError).FirstOrDefault(e => e is not null) is { } error ? ": " + error : "")})"));
+                $"idle-connections {target}: {steps[^1].Open:N0} open in {OpenSeconds():F1} s " +
+                $"({Retries()} retried, {Failed()} failed{(FirstError() is { } error ? ": " + error : "")})"));
             after = steps[^1].Memory;
             await Task.Delay(settings.Wait, token).ConfigureAwait(false);
             later = Sample(settings);
@@ -110,9 +117,8 @@ internal static class IdleConnections
         int open = steps[^1].Open;
         double Per(long with, long without) => open > 0 ? (with - without) / (double)open : 0;
         return new Result(
-            target.ToString(), target.Protocol, settings.Count, open, crowds.Sum(c => c.Failed), crowds.Sum(c => c.Retries),
-            crowds.Select(c => c.FirstError).FirstOrDefault(e => e is not null), target.Protocol == "native" ? accounts : 0,
-            crowds.Sum(c => c.OpenTime.TotalSeconds), quiet.TotalSeconds, before, after, later, closed,
+            target.ToString(), target.Protocol, settings.Count, open, Failed(), Retries(), FirstError(), target.Protocol == "native" ? accounts : 0,
+            OpenSeconds(), quiet.TotalSeconds, before, after, later, closed,
             Per(after.PssBytes, before.PssBytes), Per(after.RssBytes, before.RssBytes), Per(later.PssBytes, before.PssBytes), Per(later.RssBytes, before.RssBytes),
             closedByServer, clientRss, steps, Slope(steps, s => s.PssBytes), Slope(steps, s => s.RssBytes));
     }
