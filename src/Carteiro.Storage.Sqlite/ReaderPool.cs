@@ -39,6 +39,7 @@ internal sealed class ReaderPool : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Sql.Execute(connection, "PRAGMA query_only = ON");
+        StoredBody.Register(connection);
         if (mapped)
         {
             Sql.Execute(connection, $"PRAGMA mmap_size = {MemoryMapBytes}");

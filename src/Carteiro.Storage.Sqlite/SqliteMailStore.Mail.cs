@@ -15,8 +15,12 @@ public sealed partial class SqliteMailStore
     /// No savepoint: a delivery refuses (unknown names) before it writes anything, and a savepoint
     /// makes SQLite copy each page the delivery touches into its statement journal.
     /// </remarks>
-    public Task<DeliveryOutcome> DeliverAsync(NewMessage message, CancellationToken cancellationToken) =>
-        WriteAsync(w => w.Deliver(message), cancellationToken, savepoint: false);
+    public Task<DeliveryOutcome> DeliverAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        // Worked out here, on the caller's thread, so that the writer finds it ready.
+        _ = message.Snippet;
+        return WriteAsync(w => w.Deliver(message), cancellationToken, savepoint: false);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<FolderInfo>> GetFoldersAsync(long accountId, CancellationToken cancellationToken) =>

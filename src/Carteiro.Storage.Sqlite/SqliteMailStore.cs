@@ -51,6 +51,7 @@ public sealed partial class SqliteMailStore : IMailStore
         // acknowledges nothing before that. Checkpoints still sync at NORMAL.
         Sql.Execute(connection, "PRAGMA synchronous = NORMAL");
         Sql.Execute(connection, "PRAGMA foreign_keys = ON");
+        StoredBody.Register(connection);
         Sql.Execute(connection, "PRAGMA busy_timeout = 30000");
 
         // The per-write savepoints journal the pages each write touches; keep that sub-journal in

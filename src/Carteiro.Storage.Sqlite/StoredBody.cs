@@ -3,22 +3,28 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using Carteiro.Core.Messages;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Carteiro.Storage.Sqlite;
 
 /// <summary>
 /// What goes in <c>messages.body</c>: the message's text, or, when that text can be read off the
-/// stored document (a plain-text part that needs no decoding, as most mail and every ASCII
-/// native send is), a marker saying where. Large messages were otherwise kept twice, once as text
-/// and once inside the document, and the second copy was half of what every such send wrote to
-/// the log and then to the database.
+/// stored document (a plain-text part that is the document's tail, as most mail and every
+/// single-part native send is), a marker saying where. Large messages were otherwise kept twice,
+/// once as text and once inside the document, and the second copy was half of what every such
+/// send wrote to the log and then to the database.
 /// <para>
-/// The marker is a BLOB (the column is TEXT, so no text is ever taken for one) holding decimal
-/// digits: <c>X</c> means the text is the document from byte X to its end, each CRLF read as LF;
-/// <c>-X</c> the same without the document's final CRLF (a composed document ends every line,
-/// the typed text need not). A marker is only written after reading the document that way gave
-/// exactly the text (<see cref="For"/>), or for a text known to be the document's tail since it
-/// was found there (<see cref="At"/>), so what is read back is what was given.
+/// The marker is a BLOB (the column is TEXT, so no text is ever taken for one). Decimal digits
+/// <c>X</c> mean the text is the document from byte X to its end, each CRLF read as LF; <c>-X</c>
+/// the same without the document's final CRLF (a composed document ends every line, the typed
+/// text need not). <c>qX</c> and <c>q-X</c> mean the same of the tail's quoted-printable decoding
+/// (<see cref="QuotedPrintable"/>), read by the <c>carteiro_quoted_text</c> function that
+/// <see cref="Register"/> adds to a connection: text with a line longer than 998 characters or
+/// with any non-ASCII character is sent that way. A marker is only written after reading the
+/// document that way gave exactly the text (<see cref="For"/>), or for a text known to be the
+/// document's tail since it was found there (<see cref="At"/>), so what is read back is what was
+/// given.
 /// </para>
 /// </summary>
 internal static class StoredBody
@@ -27,10 +33,17 @@ internal static class StoredBody
     private const string ToTheEnd = "CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT)";
     private const string ToTheFinalLineBreak = "CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT)";
     private const string CrlfAsLf = ", char(13, 10), char(10))";
+    private const string IsQuoted = "substr(m.body, 1, 1) = X'71'";
+    private const string Quoted = "carteiro_quoted_text(m.mime, m.body)";
+
+    /// <summary>The name of the SQL function that reads a quoted-printable marker's text.</summary>
+    private const string QuotedTextFunction = "carteiro_quoted_text";
+    private const byte QuotedMark = (byte)'q';
 
     /// <summary>The message's text in a query over <c>messages m</c>, whichever way it is stored.</summary>
     public const string Column =
         "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
+        "WHEN " + IsQuoted + " THEN " + Quoted + " " +
         "WHEN CAST(m.body AS INTEGER) >= 0 THEN replace(" + ToTheEnd + CrlfAsLf + " " +
         "ELSE replace(" + ToTheFinalLineBreak + CrlfAsLf + " END)";
 
@@ -42,6 +55,7 @@ internal static class StoredBody
     /// </summary>
     public const string ForIndex =
         "(CASE WHEN typeof(m.body) <> 'blob' THEN m.body " +
+        "WHEN " + IsQuoted + " THEN " + Quoted + " " +
         "WHEN CAST(m.body AS INTEGER) >= 0 THEN " + ToTheEnd + " " +
         "ELSE " + ToTheFinalLineBreak + " END)";
 
@@ -72,12 +86,33 @@ internal static class StoredBody
         }
 
         var rest = tail;
-        if (!Reads(ref rest, body))
+        if (Reads(ref rest, body) && (rest.IsEmpty || rest.SequenceEqual("\r\n"u8)))
         {
-            return body;
+            return rest.IsEmpty ? Marker(start) : Marker(-start);
         }
 
-        return rest.IsEmpty ? Marker(start) : rest.SequenceEqual("\r\n"u8) ? Marker(-start) : body;
+        return tail.Contains((byte)'=') ? ForQuoted(body, tail, start) : body;
+    }
+
+    // The marker when the tail's quoted-printable decoding reads as the text; otherwise the text.
+    // Decoding only ever shortens, so the tail's length is room enough.
+    private static object ForQuoted(string body, ReadOnlySpan<byte> tail, int start)
+    {
+        byte[] decoded = ArrayPool<byte>.Shared.Rent(tail.Length);
+        try
+        {
+            ReadOnlySpan<byte> rest = decoded.AsSpan(0, QuotedPrintable.Decode(tail, decoded));
+            if (rest.Contains((byte)0) || !Reads(ref rest, body))
+            {
+                return body;
+            }
+
+            return rest.IsEmpty ? QuotedMarker(start) : rest.SequenceEqual("\r\n"u8) ? QuotedMarker(-start) : body;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
     }
 
     /// <summary>The marker for a text that is the document from byte <paramref name="start"/> to its end (<see cref="MessageText.InDocument"/>).</summary>
@@ -149,4 +184,76 @@ internal static class StoredBody
     }
 
     private static byte[] Marker(int value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
+
+    private static byte[] QuotedMarker(int value) => Encoding.ASCII.GetBytes("q" + value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Adds the function that <see cref="Column"/> and <see cref="ForIndex"/> call to <paramref name="connection"/>.</summary>
+    public static void Register(SqliteConnection connection)
+    {
+        int result = raw.sqlite3_create_function(
+            connection.Handle, QuotedTextFunction, 2, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, s_quotedText);
+        if (result != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException($"SQLite refused the function {QuotedTextFunction}: {raw.sqlite3_errstr(result).utf8_to_string()}");
+        }
+    }
+
+    // One delegate for every connection: SQLite keeps calling it as long as any of them lives.
+    private static readonly delegate_function_scalar s_quotedText = QuotedText;
+
+    // carteiro_quoted_text(document, marker): the text a quoted-printable marker stands for,
+    // each CRLF read as LF, without the final CRLF for a negative place.
+    private static void QuotedText(sqlite3_context context, object userData, sqlite3_value[] arguments)
+    {
+        var document = raw.sqlite3_value_blob(arguments[0]);
+        var marker = raw.sqlite3_value_blob(arguments[1]);
+        if (marker.Length < 2 || marker[0] != QuotedMark
+            || !int.TryParse(marker[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int place)
+            || Math.Abs(place) > document.Length)
+        {
+            raw.sqlite3_result_error(context, "carteiro_quoted_text: not a quoted-printable marker for this document");
+            return;
+        }
+
+        var tail = document[Math.Abs(place)..];
+        byte[] decoded = ArrayPool<byte>.Shared.Rent(Math.Max(tail.Length, 1));
+        try
+        {
+            int length = QuotedPrintable.Decode(tail, decoded);
+            if (place < 0)
+            {
+                length = Math.Max(length - 2, 0);
+            }
+
+            raw.sqlite3_result_text(context, decoded.AsSpan(0, WithoutCarriageReturns(decoded.AsSpan(0, length))));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    // Rewrites each CRLF as LF in place, as SQL's replace() reads it; returns the new length.
+    private static int WithoutCarriageReturns(Span<byte> bytes)
+    {
+        int at = bytes.IndexOf("\r\n"u8);
+        if (at < 0)
+        {
+            return bytes.Length;
+        }
+
+        int written = at;
+        int read = at;
+        while (read < bytes.Length)
+        {
+            int next = bytes[(read + 1)..].IndexOf("\r\n"u8);
+            // Skip the CR of the CRLF at read, then copy up to the next CRLF's CR (or the end).
+            int end = next < 0 ? bytes.Length : read + 1 + next;
+            bytes[(read + 1)..end].CopyTo(bytes[written..]);
+            written += end - read - 1;
+            read = end;
+        }
+
+        return written;
+    }
 }

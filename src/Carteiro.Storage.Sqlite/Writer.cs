@@ -201,7 +201,7 @@ internal sealed partial class Writer : IDisposable
             return DeliveryOutcome.Unknown(unknown);
         }
 
-        string snippet = message.Body.Snippet(message.Mime.Span);
+        string snippet = message.Snippet;
         var (messageId, date) = InsertMessage(message, snippet, to, cc, bcc);
         var deliveries = new List<Delivery>(message.ToEveryone ? 16 : recipients.Count + 1);
         var template = new MessageSummary(0, "", 0, messageId, message.ThreadId ?? messageId, message.InReplyTo, message.Sender.Name,

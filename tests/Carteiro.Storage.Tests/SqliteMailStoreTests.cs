@@ -1,4 +1,6 @@
 using System.Text;
+using Carteiro.Core.Mailboxes;
+using Carteiro.Core.Messages;
 using Carteiro.Core.Storage;
 using Carteiro.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -42,6 +44,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
         connection.Open();
+        StoredBody.Register(connection);
         return connection;
     }
 
@@ -142,6 +145,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         using var checking = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
         checking.Open();
+        StoredBody.Register(checking);
         using var check = checking.CreateCommand();
         check.CommandText = $"UPDATE messages AS m SET body = {StoredBody.Column} WHERE typeof(m.body) = 'blob'";
         check.ExecuteNonQuery();
@@ -365,7 +369,69 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     }
 
     [Theory]
-    [InlineData("quoted=3Dprintable\r\n", "quoted=printable")]
+    [InlineData("ol=C3=A1, mundo =E2=80=94 a line broken=\r\n where it was not typed\r\n", "ol\u00e1, mundo \u2014 a line broken where it was not typed")]
+    [InlineData("a=3Db, a tab=09\r\nand a second line=20\r\n", "a=b, a tab\t\nand a second line \n")]
+    [InlineData("=F0=9F=98=80 ends with a soft break=\r\n", "\U0001F600 ends with a soft break")]
+    public async Task AQuotedPrintableText_IsStoredOnceAndReadsBackExactly(string content, string body)
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        byte[] document = Encoding.UTF8.GetBytes("Subject: s\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + content);
+
+        await SendAsync(Mail(alice, to: ["bob"], body: body, mime: document));
+
+        Assert.Equal("q", ScalarText("SELECT CAST(substr(body, 1, 1) AS TEXT) FROM messages WHERE typeof(body) = 'blob'"));
+        var entry = Assert.Single(await ListAsync(bob));
+        Assert.Equal(body, (await Store.GetAsync(bob.Id, entry.Id, Ct))!.Body);
+        Assert.Equal(document, await Store.GetMimeAsync(bob.Id, entry.Id, Ct));
+        Assert.Single(await SearchAsync(bob, body.Contains("line", StringComparison.Ordinal) ? "line" : "soft"));
+        await AssertIndexMatchesContentAsync(bob.Id);
+    }
+
+    [Fact]
+    public async Task EveryComposedPlainText_IsStoredOnce_AndReadsBackExactly()
+    {
+        // What the native door composes: 7bit when every line is ASCII and at most 998 characters
+        // long, quoted-printable otherwise. Either way the text must be read off the document, and
+        // exactly. Texts with a CR are left out: the document cannot tell a typed CRLF from a
+        // line break, so those are kept as text by design.
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        string[] pieces = ["word", " ", "  ", "\t", "\n", "\n\n", "=", "=3D", ".", "ol\u00e1", "\u2014", "\U0001F600", "\u00e7\u00e3o", new string('x', 700), "end "];
+        var random = new Random(20261126);
+        var bodies = new List<string>();
+        for (int i = 0; i < 150; i++)
+        {
+            var text = new StringBuilder();
+            for (int n = random.Next(0, 12); n > 0; n--)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            bodies.Add(text.ToString());
+        }
+
+        foreach (string body in bodies)
+        {
+            var composed = MimeComposer.Compose("alice", new Draft { To = ["bob"], Subject = "s", Body = body }, "example.org", DateTimeOffset.UnixEpoch, null);
+            await SendAsync(Mail(alice, to: ["bob"], body: body, mime: composed.Bytes));
+        }
+
+        var read = new List<string>();
+        foreach (var entry in (await Store.ListAsync(bob.Id, new ListQuery(FolderNames.Inbox, Limit: 500), Ct))!.Items.Reverse())
+        {
+            read.Add((await Store.GetAsync(bob.Id, entry.Id, Ct))!.Body);
+        }
+
+        Assert.Equal(bodies, read);
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM messages WHERE typeof(body) <> 'blob' AND body <> ''"));
+        Assert.True(Scalar("SELECT COUNT(*) FROM messages WHERE substr(body, 1, 1) = X'71'") > 50, "too few texts went the quoted-printable way");
+        await AssertIndexMatchesContentAsync(bob.Id);
+    }
+
+    [Theory]
+    [InlineData("soft=\r\nbreak\r\n", "soft break")]
+    [InlineData("caf=C3=A9\r\n", "cafe")]
     [InlineData("the document says something else\r\n", "the text a reader sees")]
     [InlineData("a\r\n", "a\n\n")]
     public async Task ATextTheDocumentDoesNotHoldAsIs_IsStoredAsText(string content, string body)

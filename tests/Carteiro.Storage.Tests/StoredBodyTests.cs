@@ -16,9 +16,15 @@ public sealed class StoredBodyTests : IDisposable
     private static readonly string[] Pieces = ["a", "\r", "\n", "\r\n", "é", "😀", " "];
     private readonly SqliteConnection _connection = new("Data Source=:memory:");
 
+    // Quoted-printable content: soft breaks, encoded bytes (whole UTF-8 characters, CR, LF, '='),
+    // hard line breaks, and pieces a lenient decoder keeps as they are.
+    private static readonly string[] QuotedPieces = ["a", "=3D", "=\r\n", "=\n", "=C3=A9", "=F0=9F=98=80", "=0D", "=0A", "=0D=0A", "=20", "\r\n", "\n", " ", "\r"];
+    private static readonly string[] MalformedQuotedPieces = ["=", "=4", "=ZZ", "=c3=a9", "= \r\n", "=00", "=FF"];
+
     public StoredBodyTests()
     {
         _connection.Open();
+        StoredBody.Register(_connection);
     }
 
     public void Dispose() => _connection.Dispose();
@@ -71,6 +77,53 @@ public sealed class StoredBodyTests : IDisposable
     }
 
     [Fact]
+    public void EveryQuotedPrintableMarker_ReadsBackAsTheText_AndEveryDecodedTextGetsOne()
+    {
+        var random = new Random(20261127);
+        int markers = 0;
+        for (int round = 0; round < 4000; round++)
+        {
+            bool malformed = round % 4 == 3;
+            string tail = Draw(random, malformed ? [.. QuotedPieces, .. MalformedQuotedPieces] : QuotedPieces);
+            string decoded = malformed ? "" : ReadAsSqlDoes(DecodeWithMimeKit(tail), dropFinalCrLf: false);
+            string body = random.Next(3) switch
+            {
+                0 when !malformed => decoded,
+                1 when !malformed && decoded.EndsWith('\n') && DecodeWithMimeKit(tail).EndsWith("\r\n", StringComparison.Ordinal) =>
+                    ReadAsSqlDoes(DecodeWithMimeKit(tail), dropFinalCrLf: true),
+                _ => Draw(random, ["a", "=", "\n", "\r\n", "é", "😀", " "]),
+            };
+            byte[] document = Encoding.UTF8.GetBytes(Header + tail);
+
+            object stored = StoredBody.For(body, document);
+
+            if (stored is byte[])
+            {
+                markers++;
+                Assert.Equal(body, ReadBack(stored, document));
+            }
+            else if (!malformed && body.Length > 0 && !body.Contains('\0') && body == decoded && !tail.Contains('\r') && !decoded.Contains('\r'))
+            {
+                Assert.Fail($"the decoded document is the text, yet it is stored again: {Escape(body)} in {Escape(tail)}");
+            }
+        }
+
+        Assert.True(markers > 600, $"only {markers} of 4000 texts were kept once");
+    }
+
+    [Fact]
+    public void AQuotedPrintableMarker_ForAnotherDocument_IsAnErrorNotAWrongText()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT {StoredBody.Column} FROM (SELECT $body AS body, $mime AS mime) AS m";
+        command.Parameters.AddWithValue("$body", "q999"u8.ToArray());
+        command.Parameters.AddWithValue("$mime", Encoding.ASCII.GetBytes(Header + "short=\r\n"));
+
+        var error = Assert.Throws<SqliteException>(() => command.ExecuteScalar());
+        Assert.Contains("carteiro_quoted_text", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TextsThatCannotBeReadOffTheDocument_AreStoredAsGiven()
     {
         // Built here, not passed as theory data, which would turn a lone surrogate into U+FFFD.
@@ -93,16 +146,27 @@ public sealed class StoredBodyTests : IDisposable
         Assert.IsType<string>(StoredBody.For("a\ufffd\n", broken));
     }
 
-    private static string Draw(Random random)
+    private static string Draw(Random random) => Draw(random, Pieces);
+
+    private static string Draw(Random random, string[] pieces)
     {
         var text = new StringBuilder();
         int count = random.Next(0, 7);
         for (int i = 0; i < count; i++)
         {
-            text.Append(Pieces[random.Next(Pieces.Length)]);
+            text.Append(pieces[random.Next(pieces.Length)]);
         }
 
         return text.ToString();
+    }
+
+    // The reference decoding: MimeKit's, as a mail program reads the part.
+    private static string DecodeWithMimeKit(string quoted)
+    {
+        byte[] input = Encoding.UTF8.GetBytes(quoted);
+        var decoder = new MimeKit.Encodings.QuotedPrintableDecoder();
+        byte[] output = new byte[decoder.EstimateOutputLength(input.Length)];
+        return Encoding.UTF8.GetString(output, 0, decoder.Decode(input, 0, input.Length, output));
     }
 
     // What SQL's replace(substr(…), CRLF, LF) makes of the document's text.
