@@ -248,10 +248,72 @@ public sealed class SqliteMailStoreTests : MailStoreContract
     {
         await AccountAsync("alice");
 
-        // Without them, a client catching up on a large folder scans every entry and every expunge.
+        // Without them, a client catching up on a large folder reads every entry's row and
+        // every expunge. Entries: the folder's range of the one index that holds uid and modseq.
         using var connection = OpenRaw();
-        Assert.Contains("entries_modseq", Plan(connection, "SELECT id FROM entries WHERE folder_id = 1 AND modseq > 100"));
+        Assert.Contains("COVERING INDEX entries_folder", Plan(connection, "SELECT id, uid FROM entries WHERE folder_id = 1 AND modseq > 100 ORDER BY uid"));
         Assert.Contains("expunged_modseq", Plan(connection, "SELECT uid FROM expunged WHERE folder_id = 1 AND modseq > 100"));
+    }
+
+    [Fact]
+    public async Task EachEntry_IsInOneIndexAtItsFoldersPlace()
+    {
+        // A message to many is filed once per recipient; each index that puts an entry at its
+        // folder's place costs a scattered page per recipient.
+        await AccountAsync("alice");
+
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries' ORDER BY name)";
+        Assert.Equal("entries_folder,entries_message", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task AStoreWithTwoFolderIndexesPerEntry_IsRebuiltWithOne_KeepingEveryEntryAndItsIdCounter()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        for (int i = 0; i < 5; i++)
+        {
+            await SendAsync(Mail(alice, to: ["bob"], subject: $"before {i}"));
+        }
+
+        // The newest entry goes for good, so the counter stands above every id still there.
+        var newest = (await ListAsync(bob))[0];
+        await Store.DeleteAsync(bob.Id, newest.Id, Ct);
+        await Store.DeleteAsync(bob.Id, newest.Id, Ct);
+        long counter = Scalar("SELECT seq FROM sqlite_sequence WHERE name = 'entries'");
+        var before = await SnapshotAsync(alice, bob);
+
+        // The entries table as schema version 9 had it.
+        _whileClosed = () =>
+        {
+            using var connection = OpenRaw();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE entries_old (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL,
+                    folder_id INTEGER NOT NULL REFERENCES folders (id) ON DELETE CASCADE, uid INTEGER NOT NULL,
+                    message_id INTEGER NOT NULL REFERENCES messages (id), flags INTEGER NOT NULL, modseq INTEGER NOT NULL,
+                    size INTEGER NOT NULL DEFAULT 0, date INTEGER NOT NULL DEFAULT 0, UNIQUE (folder_id, uid));
+                INSERT INTO entries_old SELECT id, account_id, folder_id, uid, message_id, flags, modseq, size, date FROM entries;
+                DELETE FROM sqlite_sequence WHERE name = 'entries_old';
+                INSERT INTO sqlite_sequence (name, seq) SELECT 'entries_old', seq FROM sqlite_sequence WHERE name = 'entries';
+                DROP TABLE entries;
+                ALTER TABLE entries_old RENAME TO entries;
+                CREATE INDEX entries_message ON entries (message_id);
+                CREATE INDEX entries_modseq ON entries (folder_id, modseq);
+                PRAGMA user_version = 9;
+                """;
+            command.ExecuteNonQuery();
+        };
+        await ReopenAsync();
+
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'entries' AND name IN ('entries_modseq', 'sqlite_autoindex_entries_1')"));
+        Assert.Equal(before, await SnapshotAsync(alice, bob));
+        Assert.Equal(["before 3", "before 2", "before 1", "before 0"], (await ListAsync(bob)).Select(e => e.Subject));
+        var fresh = await SendAsync(Mail(alice, to: ["bob"], subject: "after"));
+        Assert.True(fresh.SentId > counter, $"entry id {fresh.SentId} handed out again (the counter stood at {counter})");
     }
 
     private static string Plan(SqliteConnection connection, string sql)
