@@ -20,8 +20,8 @@ namespace Carteiro.Storage.Sqlite;
 /// the same without the document's final CRLF (a composed document ends every line, the typed
 /// text need not). <c>qX</c> and <c>q-X</c> mean the same of the tail's quoted-printable decoding
 /// (<see cref="QuotedPrintable"/>), read by the <c>carteiro_quoted_text</c> function that
-/// <see cref="Register"/> adds to a connection: text with a line longer than 998 characters or
-/// with any non-ASCII character is sent that way. A marker is only written after reading the
+/// <see cref="Register"/> adds to a connection: the native door writes a text that way when a line
+/// is longer than 998 characters or any character is not ASCII. A marker is only written after reading the
 /// document that way gave exactly the text (<see cref="For"/>), or for a text known to be the
 /// document's tail since it was found there (<see cref="At"/>), so what is read back is what was
 /// given.
@@ -33,12 +33,15 @@ internal static class StoredBody
     private const string ToTheEnd = "CAST(substr(m.mime, CAST(m.body AS INTEGER) + 1) AS TEXT)";
     private const string ToTheFinalLineBreak = "CAST(substr(m.mime, 1 - CAST(m.body AS INTEGER), length(m.mime) + CAST(m.body AS INTEGER) - 2) AS TEXT)";
     private const string CrlfAsLf = ", char(13, 10), char(10))";
-    private const string IsQuoted = "substr(m.body, 1, 1) = X'71'";
-    private const string Quoted = "carteiro_quoted_text(m.mime, m.body)";
 
-    /// <summary>The name of the SQL function that reads a quoted-printable marker's text.</summary>
-    private const string QuotedTextFunction = "carteiro_quoted_text";
+    // A quoted-printable marker starts with 'q' (0x71); the SQL function reads its text.
     private const byte QuotedMark = (byte)'q';
+    private const string QuotedTextFunction = "carteiro_quoted_text";
+    private const string IsQuoted = "substr(m.body, 1, 1) = X'71'";
+    private const string Quoted = QuotedTextFunction + "(m.mime, m.body)";
+
+    // One delegate for every connection: SQLite keeps calling it as long as any of them lives.
+    private static readonly delegate_function_scalar s_quotedText = QuotedText;
 
     /// <summary>The message's text in a query over <c>messages m</c>, whichever way it is stored.</summary>
     public const string Column =
@@ -198,38 +201,43 @@ internal static class StoredBody
         }
     }
 
-    // One delegate for every connection: SQLite keeps calling it as long as any of them lives.
-    private static readonly delegate_function_scalar s_quotedText = QuotedText;
-
     // carteiro_quoted_text(document, marker): the text a quoted-printable marker stands for,
     // each CRLF read as LF, without the final CRLF for a negative place.
     private static void QuotedText(sqlite3_context context, object userData, sqlite3_value[] arguments)
     {
-        var document = raw.sqlite3_value_blob(arguments[0]);
-        var marker = raw.sqlite3_value_blob(arguments[1]);
-        if (marker.Length < 2 || marker[0] != QuotedMark
-            || !int.TryParse(marker[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int place)
-            || Math.Abs(place) > document.Length)
-        {
-            raw.sqlite3_result_error(context, "carteiro_quoted_text: not a quoted-printable marker for this document");
-            return;
-        }
-
-        var tail = document[Math.Abs(place)..];
-        byte[] decoded = ArrayPool<byte>.Shared.Rent(Math.Max(tail.Length, 1));
+        // Nothing may be thrown back into SQLite: a marker that cannot be read is an SQL error.
         try
         {
-            int length = QuotedPrintable.Decode(tail, decoded);
-            if (place < 0)
+            var document = raw.sqlite3_value_blob(arguments[0]);
+            var marker = raw.sqlite3_value_blob(arguments[1]);
+            if (marker.Length < 2 || marker[0] != QuotedMark
+                || !int.TryParse(marker[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int place)
+                || place == int.MinValue || Math.Abs(place) > document.Length)
             {
-                length = Math.Max(length - 2, 0);
+                raw.sqlite3_result_error(context, QuotedTextFunction + ": not a quoted-printable marker for this document");
+                return;
             }
 
-            raw.sqlite3_result_text(context, decoded.AsSpan(0, WithoutCarriageReturns(decoded.AsSpan(0, length))));
+            var tail = document[Math.Abs(place)..];
+            byte[] decoded = ArrayPool<byte>.Shared.Rent(Math.Max(tail.Length, 1));
+            try
+            {
+                int length = QuotedPrintable.Decode(tail, decoded);
+                if (place < 0)
+                {
+                    length = Math.Max(length - 2, 0);
+                }
+
+                raw.sqlite3_result_text(context, decoded.AsSpan(0, WithoutCarriageReturns(decoded.AsSpan(0, length))));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(decoded);
+            }
         }
-        finally
+        catch (Exception error)
         {
-            ArrayPool<byte>.Shared.Return(decoded);
+            raw.sqlite3_result_error(context, QuotedTextFunction + ": " + error.Message);
         }
     }
 

@@ -111,12 +111,16 @@ public sealed class StoredBodyTests : IDisposable
         Assert.True(markers > 600, $"only {markers} of 4000 texts were kept once");
     }
 
-    [Fact]
-    public void AQuotedPrintableMarker_ForAnotherDocument_IsAnErrorNotAWrongText()
+    [Theory]
+    [InlineData("q999")]
+    [InlineData("q-2147483648")]
+    [InlineData("q12x")]
+    [InlineData("q")]
+    public void AQuotedPrintableMarker_ThatDoesNotFitTheDocument_IsAnErrorNotAWrongText(string marker)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"SELECT {StoredBody.Column} FROM (SELECT $body AS body, $mime AS mime) AS m";
-        command.Parameters.AddWithValue("$body", "q999"u8.ToArray());
+        command.Parameters.AddWithValue("$body", Encoding.ASCII.GetBytes(marker));
         command.Parameters.AddWithValue("$mime", Encoding.ASCII.GetBytes(Header + "short=\r\n"));
 
         var error = Assert.Throws<SqliteException>(() => command.ExecuteScalar());
