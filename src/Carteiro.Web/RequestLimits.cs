@@ -9,7 +9,9 @@ namespace Carteiro.Web;
 /// <summary>
 /// Caps request bodies before they are read: a send may carry a whole message (attachments as
 /// base64), everything else a few kilobytes. A declared length over the cap is refused at once;
-/// an undeclared one is cut off as it streams in (the send's cap is Kestrel's server-wide limit).
+/// an undeclared one is cut off as it streams in. Kestrel's server-wide limit sits well above
+/// the largest cap (<see cref="WebDoor.DrainableRequestBody"/>), so that a refused body is read
+/// away and its client reads the 413.
 /// </summary>
 internal sealed partial class RequestLimits(RequestDelegate next, CarteiroOptions options, ILogger<RequestLimits> log)
 {
@@ -28,7 +30,7 @@ internal sealed partial class RequestLimits(RequestDelegate next, CarteiroOption
                 $"the request body has {request.ContentLength} bytes; this endpoint takes at most {limit}");
         }
 
-        if (request.ContentLength is null && limit < _sendBody)
+        if (request.ContentLength is null)
         {
             // Undeclared length: counted as it is read (see LimitedRequestBody for why not Kestrel's limit).
             request.Body = new LimitedRequestBody(request.Body, limit);

@@ -27,6 +27,15 @@ public static class WebDoor
     /// </summary>
     public static long LargestRequestBody(CarteiroOptions options) => options.MaxMessageSize / 3 * 4 + 1024 * 1024;
 
+    /// <summary>
+    /// Kestrel's server-wide cap on a request body, which is what it reads away after a refusal:
+    /// the door's own caps (RequestLimits) stop what the application reads, and Kestrel then
+    /// drains the rest so that the client can finish sending and read the answer. A body past
+    /// this cap makes Kestrel close the connection, and the client may then meet a reset instead
+    /// of the 413.
+    /// </summary>
+    public static long DrainableRequestBody(CarteiroOptions options) => 4 * LargestRequestBody(options);
+
     /// <summary>Registers what the door needs.</summary>
     public static IServiceCollection AddCarteiroWeb(this IServiceCollection services)
     {

@@ -199,13 +199,13 @@ public sealed class ErrorTests(WebFixture fixture) : IClassFixture<WebFixture>
     }
 
     /// <summary>Posts <paramref name="body"/> with Transfer-Encoding: chunked (no Content-Length).</summary>
-    internal static async Task<ApiResponse> PostChunkedAsync(WebUser web, string path, string body)
+    internal static async Task<ApiResponse> PostChunkedAsync(WebUser web, string path, string body, TimeSpan pauseEvery64KiB = default)
     {
         using (web)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path)
             {
-                Content = new StreamContent(new UnseekableStream(Encoding.UTF8.GetBytes(body))),
+                Content = new StreamContent(new UnseekableStream(Encoding.UTF8.GetBytes(body), pauseEvery64KiB)),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TransferEncodingChunked = true;
@@ -308,6 +308,19 @@ public sealed class LimitTests(SmallLimitsFixture fixture) : IClassFixture<Small
     }
 
     [Fact]
+    public async Task SendBody_ChunkedOverLimit_FromASlowClient_IsReadAwaySoTheClientReadsThe413()
+    {
+        // The refusal comes while most of the body is still on its way. Were the connection
+        // closed then, the client would meet a reset on its next write instead of the answer.
+        var alice = await WebUser.NewAsync(_server, "alice");
+        string body = "{\"to\": [\"" + alice.User + "\"], \"subject\": \"big\", \"body\": \"" + new string('b', 3 * 1024 * 1024) + "\"}";
+
+        var answer = await ErrorTests.PostChunkedAsync(alice, "api/messages", body, pauseEvery64KiB: TimeSpan.FromMilliseconds(2));
+
+        answer.AssertProblem(413, "payload-too-large");
+    }
+
+    [Fact]
     public async Task MessageOverMaxSize_413MessageTooLarge_AndNothingStored()
     {
         using var alice = await WebUser.NewAsync(_server, "alice");
@@ -356,9 +369,23 @@ public sealed class LimitTests(SmallLimitsFixture fixture) : IClassFixture<Small
 }
 
 /// <summary>A stream HttpClient cannot measure, so the body goes out chunked.</summary>
-internal sealed class UnseekableStream(byte[] data) : Stream
+internal sealed class UnseekableStream(byte[] data, TimeSpan pauseEvery64KiB = default) : Stream
 {
     private readonly MemoryStream _inner = new(data);
+
+    // A slow client: still sending long after the server has seen enough to refuse.
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (pauseEvery64KiB > TimeSpan.Zero && _inner.Position > 0 && _inner.Position % (64 * 1024) == 0)
+        {
+            await Task.Delay(pauseEvery64KiB, cancellationToken);
+        }
+
+        return _inner.Read(buffer.Span[..Math.Min(buffer.Length, 8192)]);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override bool CanRead => true;
 

@@ -217,8 +217,9 @@ public sealed class CarteiroServer : IAsyncDisposable
                 ListenMail<ImapConnectionHandler>(settings.Imap, false, (h, c, t) => h.HandleAsync(c, t), l => listeners.Imap = l);
                 ListenMail<ImapConnectionHandler>(settings.Imaps, true, (h, c, t) => h.HandleAsync(c, t), l => listeners.Imaps = l);
 
-                // Sends may carry a whole message; RequestLimits sets each request's own cap.
-                kestrel.Limits.MaxRequestBodySize = WebDoor.LargestRequestBody(options);
+                // RequestLimits caps what each request may carry; Kestrel's own cap is how much of
+                // a refused body it reads away before it gives up on the connection.
+                kestrel.Limits.MaxRequestBodySize = WebDoor.DrainableRequestBody(options);
             });
 
             var app = builder.Build();
