@@ -17,9 +17,10 @@ public sealed partial class SqliteMailStore
     /// </remarks>
     public Task<DeliveryOutcome> DeliverAsync(NewMessage message, CancellationToken cancellationToken)
     {
-        // Worked out here, on the caller's thread, so that the writer finds it ready.
-        _ = message.Snippet;
-        return WriteAsync(w => w.Deliver(message), cancellationToken, savepoint: false);
+        // Worked out here, on the caller's thread (one of many), not on the single writer that
+        // every send waits for.
+        string snippet = message.Body.Snippet(message.Mime.Span);
+        return WriteAsync(w => w.Deliver(message, snippet), cancellationToken, savepoint: false);
     }
 
     /// <inheritdoc />

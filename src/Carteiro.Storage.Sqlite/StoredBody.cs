@@ -63,7 +63,10 @@ internal static class StoredBody
         "ELSE " + ToTheFinalLineBreak + " END)";
 
     /// <summary>The value to store for <paramref name="body"/>, kept beside <paramref name="document"/>.</summary>
-    /// <remarks>Runs on the writer, once per message: one pass over the text, no copies.</remarks>
+    /// <remarks>
+    /// Runs on the writer, once per message: one pass over the text (and, should the document hold
+    /// it quoted-printable, one over its decoding).
+    /// </remarks>
     public static object For(string body, ReadOnlySpan<byte> document)
     {
         // Every character of the text takes at least one byte of the document, so a text longer
@@ -89,9 +92,9 @@ internal static class StoredBody
         }
 
         var rest = tail;
-        if (Reads(ref rest, body) && (rest.IsEmpty || rest.SequenceEqual("\r\n"u8)))
+        if (Reads(ref rest, body) && MarkerIfWhole(rest, start, quoted: false) is { } marker)
         {
-            return rest.IsEmpty ? Marker(start) : Marker(-start);
+            return marker;
         }
 
         return tail.Contains((byte)'=') ? ForQuoted(body, tail, start) : body;
@@ -105,18 +108,20 @@ internal static class StoredBody
         try
         {
             ReadOnlySpan<byte> rest = decoded.AsSpan(0, QuotedPrintable.Decode(tail, decoded));
-            if (rest.Contains((byte)0) || !Reads(ref rest, body))
-            {
-                return body;
-            }
-
-            return rest.IsEmpty ? QuotedMarker(start) : rest.SequenceEqual("\r\n"u8) ? QuotedMarker(-start) : body;
+            return !rest.Contains((byte)0) && Reads(ref rest, body) && MarkerIfWhole(rest, start, quoted: true) is { } marker
+                ? marker
+                : body;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(decoded);
         }
     }
+
+    // After the text has been read off the tail that starts at start: its marker when nothing is
+    // left, or only the document's final CRLF; null when the tail holds more than the text.
+    private static byte[]? MarkerIfWhole(ReadOnlySpan<byte> rest, int start, bool quoted) =>
+        rest.IsEmpty ? Marker(start, quoted) : rest.SequenceEqual("\r\n"u8) ? Marker(-start, quoted) : null;
 
     /// <summary>The marker for a text that is the document from byte <paramref name="start"/> to its end (<see cref="MessageText.InDocument"/>).</summary>
     public static byte[] At(int start) => Marker(start);
@@ -186,9 +191,10 @@ internal static class StoredBody
         return true;
     }
 
-    private static byte[] Marker(int value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
-
-    private static byte[] QuotedMarker(int value) => Encoding.ASCII.GetBytes("q" + value.ToString(CultureInfo.InvariantCulture));
+    private static byte[] Marker(int value, bool quoted = false) =>
+        Encoding.ASCII.GetBytes(quoted
+            ? string.Create(CultureInfo.InvariantCulture, $"{(char)QuotedMark}{value}")
+            : value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Adds the function that <see cref="Column"/> and <see cref="ForIndex"/> call to <paramref name="connection"/>.</summary>
     public static void Register(SqliteConnection connection)

@@ -178,7 +178,9 @@ internal sealed partial class Writer : IDisposable
         }
     }
 
-    public DeliveryOutcome Deliver(NewMessage message)
+    /// <param name="message">The message.</param>
+    /// <param name="snippet">Its one-line preview, worked out by the caller.</param>
+    public DeliveryOutcome Deliver(NewMessage message, string snippet)
     {
         long senderId = message.Sender.Id;
         if (message.ClientId is not null)
@@ -201,7 +203,6 @@ internal sealed partial class Writer : IDisposable
             return DeliveryOutcome.Unknown(unknown);
         }
 
-        string snippet = message.Snippet;
         var (messageId, date) = InsertMessage(message, snippet, to, cc, bcc);
         var deliveries = new List<Delivery>(message.ToEveryone ? 16 : recipients.Count + 1);
         var template = new MessageSummary(0, "", 0, messageId, message.ThreadId ?? messageId, message.InReplyTo, message.Sender.Name,
