@@ -310,10 +310,80 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         await ReopenAsync();
 
         Assert.Equal(0, Scalar("SELECT COUNT(*) FROM sqlite_master WHERE tbl_name = 'entries' AND name IN ('entries_modseq', 'sqlite_autoindex_entries_1')"));
+        Assert.Equal(2, Scalar("SELECT COUNT(*) FROM pragma_foreign_key_list('entries')"));
+        Assert.Contains("REFERENCES folders (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED", EntriesTableSql());
         Assert.Equal(before, await SnapshotAsync(alice, bob));
         Assert.Equal(["before 3", "before 2", "before 1", "before 0"], (await ListAsync(bob)).Select(e => e.Subject));
         var fresh = await SendAsync(Mail(alice, to: ["bob"], subject: "after"));
         Assert.True(fresh.SentId > counter, $"entry id {fresh.SentId} handed out again (the counter stood at {counter})");
+    }
+
+    [Fact]
+    public async Task AnEntryWithoutItsFolderOrMessage_IsRefusedAtCommit()
+    {
+        // The references are checked when the transaction commits (so that a statement filing
+        // many entries needs no journal of its own), but they are still checked.
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        await SendAsync(Mail(alice, to: ["bob"], subject: "kept"));
+        long entries = Scalar("SELECT COUNT(*) FROM entries");
+        long folder = Scalar($"SELECT id FROM folders WHERE account_id = {bob.Id} AND special = 'inbox'");
+        long message = Scalar("SELECT MAX(id) FROM messages");
+
+        foreach (var (folderId, messageId) in new[] { (folder + 1_000, message), (folder, message + 1_000) })
+        {
+            using var connection = OpenRaw();
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA foreign_keys = ON";
+                pragma.ExecuteNonQuery();
+            }
+
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO entries (account_id, folder_id, uid, message_id, flags, modseq) VALUES ({bob.Id}, {folderId}, 999, {messageId}, 0, 1)";
+            insert.ExecuteNonQuery();
+            var refused = Assert.Throws<SqliteException>(transaction.Commit);
+            Assert.Contains("FOREIGN KEY", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(entries, Scalar("SELECT COUNT(*) FROM entries"));
+        Assert.Equal(["kept"], (await ListAsync(bob)).Select(e => e.Subject));
+    }
+
+    [Fact]
+    public async Task EntryReferences_AreCheckedAtCommit_AndAFolderStillTakesItsEntriesWithItAtOnce()
+    {
+        var alice = await AccountAsync("alice");
+        var bob = await AccountAsync("bob");
+        await SendAsync(Mail(alice, to: ["bob"], subject: "filed"));
+        long inbox = Scalar($"SELECT id FROM folders WHERE account_id = {bob.Id} AND special = 'inbox'");
+
+        Assert.Contains("REFERENCES folders (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED", EntriesTableSql());
+        Assert.Contains("REFERENCES messages (id) DEFERRABLE INITIALLY DEFERRED", EntriesTableSql());
+
+        // ON DELETE CASCADE acts when the folder goes, not at commit.
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            PRAGMA foreign_keys = ON;
+            BEGIN;
+            DELETE FROM folders WHERE id = {inbox};
+            SELECT COUNT(*) FROM entries WHERE folder_id = {inbox};
+            """;
+        Assert.Equal(0L, command.ExecuteScalar());
+        command.CommandText = "ROLLBACK";
+        command.ExecuteNonQuery();
+        Assert.Equal(1, Scalar($"SELECT COUNT(*) FROM entries WHERE folder_id = {inbox}"));
+    }
+
+    private string EntriesTableSql()
+    {
+        using var connection = OpenRaw();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entries'";
+        return (string)command.ExecuteScalar()!;
     }
 
     private static string Plan(SqliteConnection connection, string sql)
