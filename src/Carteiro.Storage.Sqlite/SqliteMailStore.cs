@@ -64,10 +64,15 @@ public sealed partial class SqliteMailStore : IMailStore
         Sql.Execute(connection, $"PRAGMA cache_size = -{WriterCacheKiB}");
         _ = NativeHeap.KeepFreedMemory();
         // Checkpoints run on their own thread (Checkpointer); the writer's own, at a much longer
-        // log, is only the backstop should that thread fall behind.
+        // log, is only the backstop should that thread fall behind. Under 64 KiB sends from 50
+        // senders the log outgrew a 16 MiB backstop between that thread's rounds (a pause, the
+        // copy, the database's fsync), and the writer did the copying and the fsync itself while
+        // every sender waited; at 64 MiB it leaves them to that thread (12-15% more such sends a
+        // second, 17% less writer time a send).
         Sql.Execute(connection, $"PRAGMA wal_autocheckpoint = {BackstopCheckpointPages}");
 
-        // A log that a burst stretched is cut back when it starts over, not kept at its largest.
+        // A log that a burst stretched is cut back when it starts over, not kept at its largest
+        // (nor below the backstop, which a busy log reaches again at once).
         Sql.Execute(connection, $"PRAGMA journal_size_limit = {LogSizeLimitBytes}");
         Migrator.Apply(connection);
         _checkpointer = new Checkpointer(connectionString);
@@ -78,8 +83,8 @@ public sealed partial class SqliteMailStore : IMailStore
     }
 
     private const int WriterCacheKiB = 64 * 1024;
-    private const int BackstopCheckpointPages = 4 * 1024;
-    private const long LogSizeLimitBytes = 32L * 1024 * 1024;
+    private const int BackstopCheckpointPages = 16 * 1024;
+    private const long LogSizeLimitBytes = 64L * 1024 * 1024;
 
     /// <summary>Queues a write; see <see cref="WriteQueue.ExecuteAsync"/> for <paramref name="savepoint"/>.</summary>
     private Task<T> WriteAsync<T>(Func<Writer, T> work, CancellationToken cancellationToken, bool savepoint = true)
