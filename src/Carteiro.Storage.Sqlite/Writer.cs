@@ -57,10 +57,11 @@ internal sealed partial class Writer : IDisposable
 
         // OR FAIL on the statements that file mail: a statement that may change several rows and
         // could stop half-way (a NOT NULL check, with ABORT, SQLite's default) must be undoable on
-        // its own, so SQLite first copied every page it touched into a statement journal: a fifth
-        // of the writer's time in a send. Nothing here goes on after a failed statement (the
-        // write's savepoint or the whole batch rolls back), so what FAIL leaves is never committed.
-        // The entries' references are checked at commit for the same reason (migration 0011).
+        // its own, so SQLite first copied every page it touched into a statement journal (with
+        // the check of the entries' references, which now waits for the commit: migration 0011,
+        // a tenth of the writer's time in a send). Nothing here goes on after a failed statement
+        // (the write's savepoint or the whole batch rolls back), so what FAIL leaves is never
+        // committed.
         _allInboxes = Sql.Prepare(connection, """
             UPDATE OR FAIL folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + 1
             WHERE special = 'inbox' RETURNING id, account_id, uid_next - 1, highest_modseq, name
