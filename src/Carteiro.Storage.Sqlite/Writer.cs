@@ -22,12 +22,12 @@ internal sealed partial class Writer : IDisposable
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
     private readonly RawStatement _findAccountByKey;
-    private readonly SqliteCommand _allInboxes;
+    private readonly RawStatement _allInboxes;
     private readonly RawStatement _bumpSpecial;
     private readonly RawStatement _findByClientId;
     private readonly RawStatement _insertMessage;
     private readonly RawStatement _insertEntry;
-    private readonly SqliteCommand _insertInboxEntries;
+    private readonly RawStatement _insertInboxEntries;
     private readonly SqliteCommand _entryState;
     private readonly SqliteCommand _summaryById;
     private readonly SqliteCommand _updateFolderCounts;
@@ -62,7 +62,7 @@ internal sealed partial class Writer : IDisposable
         // a tenth of the writer's time in a send). Nothing here goes on after a failed statement
         // (the write's savepoint or the whole batch rolls back), so what FAIL leaves is never
         // committed.
-        _allInboxes = Sql.Prepare(connection, """
+        _allInboxes = new RawStatement(connection, """
             UPDATE OR FAIL folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1, total = total + 1, unread = unread + 1
             WHERE special = 'inbox' RETURNING id, account_id, uid_next - 1, highest_modseq, name
             """);
@@ -87,12 +87,12 @@ internal sealed partial class Writer : IDisposable
         // A message to everyone files one entry per inbox in a single statement: a statement per
         // inbox made every statement journal its pages inside the write's savepoint, and freeing
         // that growing sub-journal after each one cost most of a broadcast's time.
-        _insertInboxEntries = Sql.Prepare(connection, """
+        _insertInboxEntries = new RawStatement(connection, """
             INSERT OR FAIL INTO entries (account_id, folder_id, uid, message_id, flags, modseq, size, date)
             SELECT f.account_id, f.id, f.uid_next - 1, m.id, 0, f.highest_modseq, m.size, m.date
-            FROM messages m CROSS JOIN folders f WHERE m.id = $m AND f.special = 'inbox'
+            FROM messages m CROSS JOIN folders f WHERE m.id = ?1 AND f.special = 'inbox'
             RETURNING id, folder_id
-            """, "$m");
+            """);
         _entryState = Sql.Prepare(connection, """
             SELECT e.folder_id, e.uid, e.flags, e.message_id, f.special, e.modseq FROM entries e JOIN folders f ON f.id = e.folder_id
             WHERE e.id = $id AND e.account_id = $a
@@ -228,20 +228,20 @@ internal sealed partial class Writer : IDisposable
         if (message.ToEveryone)
         {
             var filed = new List<(long Folder, long Account, long Uid, long ModSeq, string Name)>();
-            using (var row = _allInboxes.ExecuteReader())
+            using (var row = _allInboxes.Query())
             {
                 while (row.Read())
                 {
-                    filed.Add((row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), row.GetString(4)));
+                    filed.Add((row.Int64(0), row.Int64(1), row.Int64(2), row.Int64(3), row.Text(4)));
                 }
             }
 
             var entryOfFolder = new Dictionary<long, long>(filed.Count);
-            using (var row = _insertInboxEntries.With(messageId).ExecuteReader())
+            using (var row = _insertInboxEntries.Bind(1, messageId).Query())
             {
                 while (row.Read())
                 {
-                    entryOfFolder[row.GetInt64(1)] = row.GetInt64(0);
+                    entryOfFolder[row.Int64(1)] = row.Int64(0);
                 }
             }
 
