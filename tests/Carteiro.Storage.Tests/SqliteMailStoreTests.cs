@@ -40,9 +40,10 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         return ValueTask.CompletedTask;
     }
 
-    private SqliteConnection OpenRaw()
+    // With foreignKeys, the references are enforced as they are on the store's own connections.
+    private SqliteConnection OpenRaw(bool foreignKeys = false)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, ForeignKeys = foreignKeys }.ToString());
         connection.Open();
         StoredBody.Register(connection);
         return connection;
@@ -332,13 +333,7 @@ public sealed class SqliteMailStoreTests : MailStoreContract
 
         foreach (var (folderId, messageId) in new[] { (folder + 1_000, message), (folder, message + 1_000) })
         {
-            using var connection = OpenRaw();
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA foreign_keys = ON";
-                pragma.ExecuteNonQuery();
-            }
-
+            using var connection = OpenRaw(foreignKeys: true);
             using var transaction = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
@@ -364,10 +359,9 @@ public sealed class SqliteMailStoreTests : MailStoreContract
         Assert.Contains("REFERENCES messages (id) DEFERRABLE INITIALLY DEFERRED", EntriesTableSql());
 
         // ON DELETE CASCADE acts when the folder goes, not at commit.
-        using var connection = OpenRaw();
+        using var connection = OpenRaw(foreignKeys: true);
         using var command = connection.CreateCommand();
         command.CommandText = $"""
-            PRAGMA foreign_keys = ON;
             BEGIN;
             DELETE FROM folders WHERE id = {inbox};
             SELECT COUNT(*) FROM entries WHERE folder_id = {inbox};
